@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The README's first command: on a fresh machine, installs everything, generates the demo
+# pilot data into a DuckDB file and builds the warehouse with `dbt build`.
+#   PILOT_DUCKDB_PATH   the DuckDB file (default data/pilot.duckdb)
+#   PILOT_SKIP_GENERATE=1  keep the raw tables already in that file (your own data)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/bootstrap.sh
+
+export PILOT_DUCKDB_PATH="${PILOT_DUCKDB_PATH:-data/pilot.duckdb}"
+mkdir -p "$(dirname "$PILOT_DUCKDB_PATH")"
+
+if [ "${PILOT_SKIP_GENERATE:-0}" != "1" ]; then
+  echo "==> generating demo pilot data into $PILOT_DUCKDB_PATH (schema raw)"
+  .venv/bin/copilot-governance generate --db "$PILOT_DUCKDB_PATH"
+fi
+
+echo "==> dbt build on DuckDB ($PILOT_DUCKDB_PATH)"
+.venv/bin/dbt build --target duckdb
+echo "==> done. Query the warehouse: .venv/bin/python -m duckdb $PILOT_DUCKDB_PATH (or any DuckDB client)"
