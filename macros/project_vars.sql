@@ -41,4 +41,35 @@
 {% macro validate_project_vars() %}
     {%- do project_var_int('max_future_days_after_load', 0, 365) -%}
     {%- do project_var_number('minor_edit_max', 0, 1) -%}
+    {%- do as_of_date() -%}
+{% endmacro %}
+
+
+{#-
+    The as-of day of a run (var as_of_date, YYYY-MM-DD): the last complete UTC day the
+    governance signals and the threshold views are evaluated for. Default: the day before the
+    current UTC date. Returns the validated date as a 'YYYY-MM-DD' string.
+-#}
+{% macro as_of_date() %}
+    {%- set raw = var('as_of_date', none) -%}
+    {%- if raw is none or (raw | string | trim) == '' -%}
+        {%- set today = modules.datetime.datetime.now(modules.pytz.utc).date() -%}
+        {{ return((today - modules.datetime.timedelta(days=1)).isoformat()) }}
+    {%- endif -%}
+    {%- set text = raw | string | trim -%}
+    {%- set ns = namespace(valid=false) -%}
+    {%- if modules.re.match('^[0-9]{4}-[0-9]{2}-[0-9]{2}$', text) -%}
+        {%- set year, month, day = text[0:4] | int, text[5:7] | int, text[8:10] | int -%}
+        {%- if 1 <= month <= 12 and year >= 1 -%}
+            {%- set next_month = modules.datetime.date(year + (month // 12), (month % 12) + 1, 1) -%}
+            {%- set days_in_month = (next_month - modules.datetime.timedelta(days=1)).day -%}
+            {%- set ns.valid = 1 <= day <= days_in_month -%}
+        {%- endif -%}
+    {%- endif -%}
+    {%- if not ns.valid -%}
+        {{ exceptions.raise_compiler_error(
+            "Invalid value for var 'as_of_date': '" ~ raw ~ "'. Expected a calendar date as YYYY-MM-DD, "
+            ~ "e.g. --vars '{as_of_date: 2026-11-23}' (or leave it unset for yesterday, UTC).") }}
+    {%- endif -%}
+    {{ return(text) }}
 {% endmacro %}
