@@ -1,0 +1,11 @@
+{#-
+    numerator / denominator as a floating-point rate, null (not 0) when the denominator is 0 or
+    null (shared/contract/metrics.md). Casting first avoids integer or fixed-scale division
+    differing between engines.
+-#}
+{% macro safe_divide(numerator, denominator) %}
+    case
+        when coalesce({{ denominator }}, 0) = 0 then null
+        else cast({{ numerator }} as {{ dbt.type_float() }}) / cast({{ denominator }} as {{ dbt.type_float() }})
+    end
+{%- endmacro %}
