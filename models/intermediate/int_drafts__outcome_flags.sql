@@ -44,7 +44,7 @@ flagged as (
         tickets.ticket_id is not null as has_known_ticket,
         drafts.suggestion_mode in ('auto_suggest', 'human_review') as is_shown,
         drafts.suggestion_mode in ('auto_suggest', 'human_review')
-        and drafts.agent_action in ('accepted', 'edited', 'rejected') as is_decided,
+        and coalesce(drafts.agent_action in ('accepted', 'edited', 'rejected'), false) as is_decided,
         case
             when
                 drafts.suggestion_mode in ('auto_suggest', 'human_review')

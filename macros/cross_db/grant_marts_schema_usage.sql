@@ -1,0 +1,25 @@
+{#-
+    on-run-end: lets the analyst role (env var PILOT_ANALYST_ROLE, default ANALYST) see into the
+    marts schema, whose tables the `grants` configuration (dbt_project.yml) lets it select.
+    Only schema `marts`: raw, staging, intermediate, config and audit are never granted to it.
+    Snowflake only; nothing on DuckDB (no roles) nor on the emulator (fakesnow has no roles).
+-#}
+{% macro grant_marts_schema_usage() %}
+    {{- return(adapter.dispatch('grant_marts_schema_usage', 'copilot_governance')()) -}}
+{% endmacro %}
+
+
+{% macro default__grant_marts_schema_usage() %}
+    {{- return('') -}}
+{% endmacro %}
+
+
+{% macro snowflake__grant_marts_schema_usage() %}
+    {%- set marts_schema = generate_schema_name('marts', none) -%}
+    {%- set built = schemas | map('lower') | list if schemas is defined else [] -%}
+    {%- if is_snowflake_emulator() or marts_schema | lower not in built -%}
+        {{- return('') -}}
+    {%- endif -%}
+    {{- return('grant usage on schema ' ~ target.database ~ '.' ~ marts_schema
+        ~ ' to role ' ~ env_var('PILOT_ANALYST_ROLE', 'ANALYST')) -}}
+{% endmacro %}
