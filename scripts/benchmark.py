@@ -93,9 +93,7 @@ def main() -> None:
     build_s, build_mib = run_measured(
         [str(BIN / "dbt"), "build", "--target", "duckdb", "--vars", f"{{as_of_date: '{end.isoformat()}'}}"], env
     )
-    print(
-        f"dbt build (DuckDB, 2 threads): {build_s:.1f} s wall, peak RSS of the largest process so far {build_mib:,.0f} MiB"
-    )
+    print(f"dbt build (DuckDB, 2 threads): {build_s:.1f} s wall, peak RSS (largest child so far) {build_mib:,.0f} MiB")
     print(f"artefacts in {work_dir}")
 
 
