@@ -38,9 +38,7 @@ def generator_available() -> bool:
     return importlib.util.find_spec("copilot_governance.cli") is not None
 
 
-def make_raw_duckdb(
-    db_path: Path, end_date: dt.date, days: int = 56, tickets_per_day: int = 60, seed: int = 7
-) -> str:
+def make_raw_duckdb(db_path: Path, end_date: dt.date, days: int = 56, tickets_per_day: int = 60, seed: int = 7) -> str:
     """Fill `db_path` (schema raw) with pilot data ending on `end_date`; returns which maker ran."""
     if generator_available():
         start = end_date - dt.timedelta(days=days - 1)

@@ -20,6 +20,8 @@ PILOT_RAW_DATABASE / PILOT_RAW_SCHEMA (where the raw tables go; default that dat
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import decimal
 import json
 import os
 import subprocess
@@ -99,9 +101,7 @@ def load_raw(duckdb_file: Path) -> dict[str, int]:
             cur.execute(f"create or replace table {database}.{schema}.{table.upper()} ({ddl})")
             frame = source.execute(f"select * from raw.{table}").df()
             frame.columns = [c.upper() for c in frame.columns]
-            ok, _, rows, _ = write_pandas(
-                conn, frame, table.upper(), database=database, schema=schema
-            )
+            ok, _, rows, _ = write_pandas(conn, frame, table.upper(), database=database, schema=schema)
             if not ok:
                 raise SystemExit(f"write_pandas failed for {table}")
             counts[table] = rows
@@ -109,6 +109,27 @@ def load_raw(duckdb_file: Path) -> dict[str, int]:
         conn.close()
         source.close()
     return counts
+
+
+def fix_fakesnow_trim() -> None:
+    """fakesnow 0.12.1 bug: its TRIM transform (implicit cast to varchar) rebuilds TRIM/LTRIM/RTRIM
+    without their characters and side, so `rtrim(x, ',')` trims spaces from both ends. Snowflake
+    trims the given characters. Patched here, in the emulator, so the project's SQL stays as it is
+    for Snowflake."""
+    import fakesnow.transforms as transforms
+    from sqlglot import exp
+
+    def trim_cast_varchar(expression: exp.Expr) -> exp.Expr:
+        if not isinstance(expression, exp.Trim):
+            return expression
+        operand = expression.this
+        text_types = (exp.DataType.Type.VARCHAR, exp.DataType.Type.TEXT)
+        if isinstance(operand, exp.Cast) and operand.to.this in text_types:
+            return expression
+        expression.set("this", exp.Cast(this=operand, to=exp.DataType.build("varchar")))
+        return expression
+
+    transforms.trim_cast_varchar = trim_cast_varchar
 
 
 def run_dbt(args: list[str]) -> int:
@@ -139,8 +160,21 @@ def public_relations(manifest_path: Path) -> list[tuple[str, str, str]]:
     return sorted(found)
 
 
+def normalize(value: object) -> object:
+    """A value as JSON for comparison across engines: numbers as float, dates as ISO text."""
+    if value is None or isinstance(value, bool | str):
+        return value
+    if isinstance(value, int | float | decimal.Decimal):
+        return float(value)
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None).isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
 def export_relations(manifest_path: Path, out_dir: Path) -> list[str]:
-    """Write each public mart as `<name>.json` ({columns, types, rows}) under `out_dir`."""
+    """Write each public mart as `<name>.json` ({columns, rows}) under `out_dir`."""
     out_dir.mkdir(parents=True, exist_ok=True)
     conn = _connect()
     names = []
@@ -148,10 +182,9 @@ def export_relations(manifest_path: Path, out_dir: Path) -> list[str]:
         cur = conn.cursor()
         for name, database, schema in public_relations(manifest_path):
             cur.execute(f"select * from {database}.{schema}.{name}")
-            rows = cur.fetchall()
+            rows = [[normalize(v) for v in row] for row in cur.fetchall()]
             columns = [d[0].lower() for d in cur.description]
-            payload = {"columns": columns, "rows": rows}
-            (out_dir / f"{name}.json").write_text(json.dumps(payload, default=str))
+            (out_dir / f"{name}.json").write_text(json.dumps({"columns": columns, "rows": rows}))
             names.append(name)
     finally:
         conn.close()
@@ -173,6 +206,7 @@ def main(argv: list[str] | None = None) -> int:
 
     import fakesnow
 
+    fix_fakesnow_trim()
     args.state_dir.mkdir(parents=True, exist_ok=True)
     with fakesnow.patch(db_path=str(args.state_dir)):
         attach_databases(args.state_dir)
@@ -206,12 +240,11 @@ def run_stage(
         "DBT_PROFILES_DIR": str(PROJECT_ROOT),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         "PILOT_DBT_TARGET": "fakesnow",
+        "PYTHONWARNINGS": "ignore",
         **(extra_env or {}),
     }
     if not (PROJECT_ROOT / "profiles.yml").exists():
-        (PROJECT_ROOT / "profiles.yml").write_text(
-            (PROJECT_ROOT / "profiles.example.yml").read_text()
-        )
+        (PROJECT_ROOT / "profiles.yml").write_text((PROJECT_ROOT / "profiles.example.yml").read_text())
     cmd = [sys.executable, "-m", "pytests.snowflake_emulator", "--state-dir", str(state_dir)]
     try:
         proc = subprocess.run(

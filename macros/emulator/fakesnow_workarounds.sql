@@ -39,21 +39,24 @@
 {%- endmacro %}
 
 
-{#- Temporary views (the incremental tmp relation of the merge strategy): an ordinary view on the emulator. -#}
-{% macro snowflake__create_view_as_with_temp_flag(relation, sql, is_temporary=False) -%}
-    {%- if is_snowflake_emulator() -%}
-        {{ dbt.snowflake__create_view_as_with_temp_flag(relation, sql, False) }}
-    {%- else -%}
-        {{ dbt.snowflake__create_view_as_with_temp_flag(relation, sql, is_temporary) }}
-    {%- endif -%}
-{%- endmacro %}
-
-
 {#-
     MERGE: fakesnow does not run dbt-snowflake's MERGE statement. On the emulator an incremental
     merge becomes delete+insert on the same unique key (insert only when there is no key), which
     leaves the same rows; a real Snowflake target keeps MERGE.
 -#}
+{#-
+    The incremental tmp relation: dbt-snowflake makes it a temporary view for MERGE, read once.
+    Delete+insert reads it twice, after the delete too, so on the emulator it is a table (as
+    dbt-snowflake itself does for delete+insert): a model that reads {{ this }} keeps its rows.
+-#}
+{% macro dbt_snowflake_get_tmp_relation_type(strategy, unique_key, language) %}
+    {%- if is_snowflake_emulator() -%}
+        {{ return('table') }}
+    {%- endif -%}
+    {{ return(dbt.dbt_snowflake_get_tmp_relation_type(strategy, unique_key, language)) }}
+{% endmacro %}
+
+
 {% macro snowflake__get_merge_sql(target, source, unique_key, dest_columns, incremental_predicates=none) -%}
     {%- if is_snowflake_emulator() -%}
         {{ get_delete_insert_merge_sql(target, source, unique_key, dest_columns, incremental_predicates) }}
