@@ -85,11 +85,16 @@ def builds(tmp_path_factory):
         dbt_vars=DBT_VARS,
     )
     _check(duck_rerun, "incremental re-run on DuckDB")
+    invocations = {
+        results["metadata"]["invocation_id"]
+        for results in (build_results, rerun_results, duck_build.run_results, duck_rerun.run_results)
+    }
     finished = dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
     return {
         "maker": maker,
         "window": (started - dt.timedelta(minutes=1), finished + dt.timedelta(minutes=1)),
+        "invocations": invocations,
         "fs_manifest": json.loads(fs_manifest.read_text()),
         "fs_relations": public_relations(fs_manifest),
         "fs_out": fs_out,
@@ -159,12 +164,16 @@ def _duckdb_relation(db_path: Path, schema: str, name: str) -> dict:
     return {"columns": columns, "rows": rows}
 
 
-def _is_run_time_column(index: int, sides: list[list[list]], window) -> bool:
-    """A timestamp column whose values all fall within the test's run (e.g. a refreshed_at):
-    such values differ between two builds by construction and are not compared."""
-    low, high = (w.isoformat(sep=" ") for w in window)
+def _is_run_time_column(index: int, sides: list[list[list]], builds) -> bool:
+    """A column that records the run itself, e.g. a refreshed_at timestamp within the test's run
+    or dbt's invocation_id: such values differ between two builds by construction, not compared."""
+    low, high = (w.isoformat(sep=" ") for w in builds["window"])
     values = [row[index] for rows in sides for row in rows if row[index] is not None]
-    return bool(values) and all(isinstance(v, str) and low <= v <= high for v in values)
+    if not values:
+        return False
+    if all(v in builds["invocations"] for v in values):
+        return True
+    return all(isinstance(v, str) and len(v) >= 19 and low <= v <= high for v in values)
 
 
 def _sort_key(row: list) -> tuple:
@@ -182,14 +191,14 @@ def _same(a: object, b: object) -> bool:
     return a == b
 
 
-def _differences(name: str, emulated: dict, local: dict, window) -> list[str]:
+def _differences(name: str, emulated: dict, local: dict, builds) -> list[str]:
     if emulated["columns"] != local["columns"]:
         return [f"{name}: columns differ: {emulated['columns']} vs {local['columns']}"]
     if len(emulated["rows"]) != len(local["rows"]):
         return [f"{name}: {len(emulated['rows'])} rows on the emulator, {len(local['rows'])} on DuckDB"]
     sides = [emulated["rows"], local["rows"]]
     width = len(local["columns"])
-    keep = [i for i in range(width) if not _is_run_time_column(i, sides, window)]
+    keep = [i for i in range(width) if not _is_run_time_column(i, sides, builds)]
     emulated_rows = sorted(([row[i] for i in keep] for row in emulated["rows"]), key=_sort_key)
     local_rows = sorted(([row[i] for i in keep] for row in local["rows"]), key=_sort_key)
     for emu_row, duck_row in zip(emulated_rows, local_rows, strict=True):
@@ -204,7 +213,7 @@ def test_public_marts_equal_the_duckdb_build(builds):
     for name, _, schema in builds["duck_relations"]:
         emulated = json.loads((builds["fs_out"] / f"{name}.json").read_text())
         local = _duckdb_relation(builds["duck_db"], schema, name)
-        differences += _differences(name, emulated, local, builds["window"])
+        differences += _differences(name, emulated, local, builds)
         compared += len(local["rows"])
     assert differences == [], "\n".join(differences)
     assert compared > 0, "every public mart is empty: nothing was compared"
