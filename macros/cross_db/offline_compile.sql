@@ -14,7 +14,7 @@
     model compiles as a first (full) build; otherwise this is dbt's own is_incremental().
 -#}
 {% macro is_incremental() %}
-    {%- if execute and not flags.INTROSPECT -%}
+    {%- if execute and not can_query_warehouse() -%}
         {{ return(false) }}
     {%- endif -%}
     {{ return(dbt.is_incremental()) }}
