@@ -25,9 +25,10 @@ rules as (
         rule_codes.rule_code
     from quarantined
     inner join rule_codes
+        {#- Each side in parentheses: Snowflake's position(x in y) needs single terms, not a || b. #}
         on {{ dbt.position(
-            dbt.concat(["','", 'rule_codes.rule_code', "','"]),
-            dbt.concat(["','", 'quarantined.failed_rules', "','"]),
+            '(' ~ dbt.concat(["','", 'rule_codes.rule_code', "','"]) ~ ')',
+            '(' ~ dbt.concat(["','", 'quarantined.failed_rules', "','"]) ~ ')',
         ) }} > 0
 
 ),

@@ -17,7 +17,7 @@ import duckdb
 import pytest
 
 from pytests.dbt_runner import run_dbt
-from pytests.raw_sample import make_raw_duckdb
+from pytests.scenario import generate
 from pytests.snowflake_emulator import normalize, public_relations, run_stage
 
 pytestmark = [pytest.mark.e2e, pytest.mark.snowflake]
@@ -49,8 +49,17 @@ def builds(tmp_path_factory):
     root = tmp_path_factory.mktemp("snowflake_emulator")
     started = dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
-    raw_db = root / "raw_source.duckdb"
-    maker = make_raw_duckdb(raw_db, END_DATE, days=56, tickets_per_day=60)
+    # The generator's pilot data: 56 days, about 3,400 tickets (bad input and re-deliveries included).
+    scenario = generate(
+        root / "generated",
+        "--seed",
+        "7",
+        "--end-date",
+        END_DATE.isoformat(),
+        "--tickets-per-day",
+        "60",
+    )
+    raw_db = scenario.db_path
 
     # Emulator: load the raw tables, then seed, build, and re-run the incremental models.
     state_dir, fs_work = root / "fakesnow", root / "fakesnow_work"
@@ -92,7 +101,6 @@ def builds(tmp_path_factory):
     finished = dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
     return {
-        "maker": maker,
         "window": (started - dt.timedelta(minutes=1), finished + dt.timedelta(minutes=1)),
         "invocations": invocations,
         "fs_manifest": json.loads(fs_manifest.read_text()),
