@@ -1,6 +1,7 @@
 -- Which contract rules the latest load broke, per raw table, and when those rows arrived.
 -- Rule codes are taken from rows that break exactly one rule; a row breaking several counts
--- under each. Compile with `dbt compile --select quarantine_by_rule` and run the SQL in target/compiled.
+-- under each (position() gets each side in parentheses: Snowflake's position(x in y) takes single
+-- terms). Compile with `dbt compile --select quarantine_by_rule` and run the SQL in target/compiled.
 with
 
 quarantined as (
@@ -25,7 +26,6 @@ rules as (
         rule_codes.rule_code
     from quarantined
     inner join rule_codes
-        {#- Each side in parentheses: Snowflake's position(x in y) needs single terms, not a || b. #}
         on {{ dbt.position(
             '(' ~ dbt.concat(["','", 'rule_codes.rule_code', "','"]) ~ ')',
             '(' ~ dbt.concat(["','", 'quarantined.failed_rules', "','"]) ~ ')',
