@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import re
 from pathlib import Path
 
 import duckdb
@@ -37,7 +38,16 @@ REL_TOL = 1e-9
 
 
 def _check(result, what: str) -> None:
-    assert result.returncode == 0, f"{what} failed:\n{result.output[-6000:]}"
+    """Fail with dbt's error lines (and what follows each), not the tail of the output."""
+    if result.returncode == 0:
+        return
+    lines = result.output.splitlines()
+    shown = [
+        "\n".join(lines[i : i + 4])
+        for i, line in enumerate(lines)
+        if re.search(r"(Error|Failure) in |ERROR|timed out|Traceback", line)
+    ]
+    pytest.fail(f"{what} failed:\n" + ("\n".join(shown[:30]) or result.output[-6000:]))
 
 
 def _run_results(work_dir: Path) -> dict:
