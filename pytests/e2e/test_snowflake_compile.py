@@ -184,3 +184,37 @@ def test_no_engine_specific_sql_outside_dispatched_macros():
                 line = text[: match.start()].count("\n") + 1
                 found.append(f"{path.relative_to(PROJECT_ROOT)}:{line}: {match.group(0)!r}; use {instead}")
     assert found == [], "\n".join(found)
+
+
+def test_only_the_marts_are_granted_to_the_analyst_role(compiled):
+    result, manifest, _ = compiled
+    assert result.returncode == 0, result.output[-3000:]
+    analyst = "ANALYST"  # PILOT_ANALYST_ROLE's default
+    wrong = []
+    for node in manifest["nodes"].values():
+        if node["resource_type"] not in ("model", "seed") or node["package_name"] != "copilot_governance":
+            continue
+        readers = {r.upper() for r in (node["config"].get("grants") or {}).get("select", [])}
+        if node["resource_type"] == "model" and node["schema"] == "marts":
+            if analyst not in readers:
+                wrong.append(f"{node['name']} (marts) is not granted to {analyst}")
+        elif analyst in readers:
+            wrong.append(f"{node['name']} ({node['schema']}) is granted to {analyst}")
+    assert wrong == [], "\n".join(wrong)
+
+
+def test_tables_are_transient_unless_they_keep_history_and_every_model_is_tagged(compiled):
+    result, manifest, _ = compiled
+    assert result.returncode == 0, result.output[-3000:]
+    wrong = []
+    for node in manifest["nodes"].values():
+        if node["resource_type"] != "model" or node["package_name"] != "copilot_governance":
+            continue
+        config = node["config"]
+        if not str(config.get("query_tag") or "").startswith("copilot_governance"):
+            wrong.append(f"{node['name']}: query_tag {config.get('query_tag')!r}")
+        if config["materialized"] == "table" and config.get("transient") is False:
+            wrong.append(f"{node['name']}: a rebuilt table need not be permanent (transient: false)")
+        if config["materialized"] == "incremental" and config.get("transient") is not False:
+            wrong.append(f"{node['name']}: incremental history should be permanent (transient: false)")
+    assert wrong == [], "\n".join(wrong)
