@@ -5,7 +5,8 @@
     own macro (the `dbt.` namespace holds the adapter's originals) and so changes nothing.
 
     What the emulator therefore cannot prove (docs/notes/issue-5.md): MERGE, temporary tables and
-    views, persisted comments (persist_docs), grants, warehouses, query tags, time travel.
+    views, persisted comments (persist_docs), grants and roles, per-model query tags, warehouses,
+    time travel.
 -#}
 
 {#- The emulator target: the profile's `fakesnow` output, whose account is fakesnow's placeholder. -#}
@@ -40,11 +41,6 @@
 
 
 {#-
-    MERGE: fakesnow does not run dbt-snowflake's MERGE statement. On the emulator an incremental
-    merge becomes delete+insert on the same unique key (insert only when there is no key), which
-    leaves the same rows; a real Snowflake target keeps MERGE.
--#}
-{#-
     The incremental tmp relation: dbt-snowflake makes it a temporary view for MERGE, read once.
     Delete+insert reads it twice, after the delete too, so on the emulator it is a table (as
     dbt-snowflake itself does for delete+insert): a model that reads {{ this }} keeps its rows.
@@ -57,6 +53,11 @@
 {% endmacro %}
 
 
+{#-
+    MERGE: fakesnow does not run dbt-snowflake's MERGE statement. On the emulator an incremental
+    merge becomes delete+insert on the same unique key (insert only when there is no key), which
+    leaves the same rows; a real Snowflake target keeps MERGE.
+-#}
 {% macro snowflake__get_merge_sql(target, source, unique_key, dest_columns, incremental_predicates=none) -%}
     {%- if is_snowflake_emulator() -%}
         {{ get_delete_insert_merge_sql(target, source, unique_key, dest_columns, incremental_predicates) }}
