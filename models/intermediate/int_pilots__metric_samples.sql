@@ -1,0 +1,110 @@
+{#-
+    The six scorecard metrics per pilot x queue x region x period, with numerator and denominator:
+    period baseline = all tickets solved in the baseline window; pilot = copilot-enabled tickets
+    solved in the pilot window; control = the other tickets solved in the pilot window. Draft
+    acceptance counts the drafts of those tickets. For aht_seconds the numerator is the summed
+    handle time, the denominator the tickets with one, and value_stddev their sample stddev.
+-#}
+with
+
+windows as (
+
+    select * from {{ ref('int_pilots__windows') }}
+
+),
+
+tickets as (
+
+    select * from {{ ref('fct_tickets') }}
+    where is_solved
+
+),
+
+ticket_periods as (
+
+    select
+        windows.pilot_id,
+        windows.queue,
+        windows.region,
+        case
+            when tickets.solved_date between windows.baseline_start_date and windows.baseline_end_date
+                then 'baseline'
+            when tickets.is_copilot_enabled then 'pilot'
+            else 'control'
+        end as period,
+        tickets.*
+    from windows
+    inner join tickets
+        on
+            windows.queue = tickets.queue
+            and windows.region = tickets.region
+            and (
+                tickets.solved_date between windows.baseline_start_date and windows.baseline_end_date
+                or tickets.solved_date between windows.pilot_start_date and windows.pilot_evaluated_end_date
+            )
+
+),
+
+aggregated as (
+
+    select
+        pilot_id,
+        queue,
+        region,
+        period,
+        count(*) as tickets_solved,
+        {{ count_where('is_agent_solved') }} as agent_tickets_solved,
+        count(agent_handle_time_seconds) as aht_tickets,
+        cast(sum(agent_handle_time_seconds) as {{ dbt.type_float() }}) as handle_time_seconds_total,
+        stddev_samp(agent_handle_time_seconds) as handle_time_seconds_stddev,
+        {{ count_where('is_csat_response') }} as csat_responses,
+        {{ count_where('is_csat_good') }} as csat_good_responses,
+        {{ count_where('is_first_contact_resolution') }} as fcr_tickets,
+        {{ count_where('is_escalated') }} as escalated_tickets,
+        {{ count_where('is_deflected') }} as deflected_tickets,
+        cast(sum(drafts_decided) as {{ dbt.type_bigint() }}) as drafts_decided,
+        cast(sum(drafts_accepted) as {{ dbt.type_bigint() }}) as drafts_accepted
+    from ticket_periods
+    group by pilot_id, queue, region, period
+
+),
+
+{%- set metrics = [
+    ('aht_seconds', 'handle_time_seconds_total', 'aht_tickets', 1),
+    ('csat_pct', 'csat_good_responses', 'csat_responses', 100),
+    ('fcr_rate', 'fcr_tickets', 'agent_tickets_solved', 1),
+    ('escalation_rate', 'escalated_tickets', 'agent_tickets_solved', 1),
+    ('deflection_rate', 'deflected_tickets', 'tickets_solved', 1),
+    ('draft_acceptance_rate', 'drafts_accepted', 'drafts_decided', 1),
+] %}
+
+unpivoted as (
+
+    {% for metric, numerator, denominator, scale in metrics %}
+        select
+            pilot_id,
+            queue,
+            region,
+            period,
+            '{{ metric }}' as metric,
+            cast({{ numerator }} as {{ dbt.type_float() }}) as numerator,
+            cast({{ denominator }} as {{ dbt.type_bigint() }}) as denominator,
+            {{ scale }} * {{ safe_divide(numerator, denominator) }} as metric_value,
+            {% if metric == 'aht_seconds' -%}
+                handle_time_seconds_stddev as value_stddev,
+                {{ mean_interval_bound(safe_divide(numerator, denominator), 'handle_time_seconds_stddev', denominator, -1) }}
+                    as value_lower,
+                {{ mean_interval_bound(safe_divide(numerator, denominator), 'handle_time_seconds_stddev', denominator, 1) }}
+                    as value_upper
+            {%- else -%}
+                cast(null as {{ dbt.type_float() }}) as value_stddev,
+                {{ wilson_lower(numerator, denominator, scale) }} as value_lower,
+                {{ wilson_upper(numerator, denominator, scale) }} as value_upper
+            {%- endif %}
+        from aggregated
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+
+)
+
+select * from unpivoted
