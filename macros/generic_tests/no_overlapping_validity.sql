@@ -19,7 +19,7 @@ periods as (
 
 ),
 
-overlaps as (
+overlapping_periods as (
 
     select
         {% for column in partition_by %}earlier.{{ column }},{% endfor %}
@@ -37,6 +37,6 @@ overlaps as (
 
 )
 
-select * from overlaps
+select * from overlapping_periods
 
 {% endtest %}

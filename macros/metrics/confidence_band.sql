@@ -8,14 +8,14 @@
     band_lower = k * 5 / 100, band_upper = (k + 1) * 5 / 100 (see confidence_band_bound).
 -#}
 {% macro confidence_band_index(score) %}
-    {%- set estimate = 'floor(cast(' ~ score ~ ' as ' ~ dbt.type_float() ~ ') * 20)' -%}
-    {%- set as_float = 'cast(' ~ score ~ ' as ' ~ dbt.type_float() ~ ')' -%}
+    {%- set estimate = 'floor(cast(' ~ score ~ ' as ' ~ type_double() ~ ') * 20)' -%}
+    {%- set as_float = 'cast(' ~ score ~ ' as ' ~ type_double() ~ ')' -%}
     case
         when {{ score }} is null then null
         when {{ as_float }} >= 1 then 19
-        when {{ as_float }} >= cast({{ estimate }} + 1 as {{ dbt.type_float() }}) / cast(20 as {{ dbt.type_float() }})
+        when {{ as_float }} >= cast({{ estimate }} + 1 as {{ type_double() }}) / cast(20 as {{ type_double() }})
             then cast({{ estimate }} + 1 as {{ dbt.type_int() }})
-        when {{ as_float }} < cast({{ estimate }} as {{ dbt.type_float() }}) / cast(20 as {{ dbt.type_float() }})
+        when {{ as_float }} < cast({{ estimate }} as {{ type_double() }}) / cast(20 as {{ type_double() }})
             then cast({{ estimate }} - 1 as {{ dbt.type_int() }})
         else cast({{ estimate }} as {{ dbt.type_int() }})
     end
@@ -24,5 +24,5 @@
 
 {#- A band edge k * 0.05 as the double nearest that decimal (k * 5 / 100, two exact integers divided). -#}
 {% macro confidence_band_bound(band_index) %}
-    cast(({{ band_index }}) * 5 as {{ dbt.type_float() }}) / cast(100 as {{ dbt.type_float() }})
+    cast(({{ band_index }}) * 5 as {{ type_double() }}) / cast(100 as {{ type_double() }})
 {%- endmacro %}

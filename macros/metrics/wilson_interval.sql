@@ -17,8 +17,8 @@
 
 {% macro _wilson_bound(successes, trials, sign, scale) %}
     {%- set z = project_var_number('wilson_z', 0.01, 10) -%}
-    {%- set n = 'cast(' ~ trials ~ ' as ' ~ dbt.type_float() ~ ')' -%}
-    {%- set p = 'cast(' ~ successes ~ ' as ' ~ dbt.type_float() ~ ') / ' ~ n -%}
+    {%- set n = 'cast(' ~ trials ~ ' as ' ~ type_double() ~ ')' -%}
+    {%- set p = 'cast(' ~ successes ~ ' as ' ~ type_double() ~ ') / ' ~ n -%}
     case
         when coalesce({{ trials }}, 0) = 0 then null
         else {{ scale }} * (
@@ -61,7 +61,7 @@
     {%- set z = project_var_number('wilson_z', 0.01, 10) -%}
     case
         when coalesce({{ n }}, 0) < 2 then null
-        else ({{ mean }}) {{ '+' if sign > 0 else '-' }} {{ z }} * ({{ stddev }}) / sqrt(cast({{ n }} as {{ dbt.type_float() }}))
+        else ({{ mean }}) {{ '+' if sign > 0 else '-' }} {{ z }} * ({{ stddev }}) / sqrt(cast({{ n }} as {{ type_double() }}))
     end
 {%- endmacro %}
 
@@ -75,8 +75,8 @@
     case
         when coalesce({{ n1 }}, 0) < 2 or coalesce({{ n2 }}, 0) < 2 then null
         else ({{ m1 }}) - ({{ m2 }}) {{ '+' if sign > 0 else '-' }} {{ z }} * sqrt(
-            ({{ s1 }}) * ({{ s1 }}) / cast({{ n1 }} as {{ dbt.type_float() }})
-            + ({{ s2 }}) * ({{ s2 }}) / cast({{ n2 }} as {{ dbt.type_float() }})
+            ({{ s1 }}) * ({{ s1 }}) / cast({{ n1 }} as {{ type_double() }})
+            + ({{ s2 }}) * ({{ s2 }}) / cast({{ n2 }} as {{ type_double() }})
         )
     end
 {%- endmacro %}

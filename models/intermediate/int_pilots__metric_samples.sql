@@ -55,7 +55,7 @@ aggregated as (
         count(*) as tickets_solved,
         {{ count_where('is_agent_solved') }} as agent_tickets_solved,
         count(agent_handle_time_seconds) as aht_tickets,
-        cast(sum(agent_handle_time_seconds) as {{ dbt.type_float() }}) as handle_time_seconds_total,
+        cast(sum(agent_handle_time_seconds) as {{ type_double() }}) as handle_time_seconds_total,
         stddev_samp(agent_handle_time_seconds) as handle_time_seconds_stddev,
         {{ count_where('is_csat_response') }} as csat_responses,
         {{ count_where('is_csat_good') }} as csat_good_responses,
@@ -87,7 +87,7 @@ unpivoted as (
             region,
             period,
             '{{ metric }}' as metric,
-            cast({{ numerator }} as {{ dbt.type_float() }}) as numerator,
+            cast({{ numerator }} as {{ type_double() }}) as numerator,
             cast({{ denominator }} as {{ dbt.type_bigint() }}) as denominator,
             {{ scale }} * {{ safe_divide(numerator, denominator) }} as metric_value,
             {% if metric == 'aht_seconds' -%}
@@ -97,7 +97,7 @@ unpivoted as (
                 {{ mean_interval_bound(safe_divide(numerator, denominator), 'handle_time_seconds_stddev', denominator, 1) }}
                     as value_upper
             {%- else -%}
-                cast(null as {{ dbt.type_float() }}) as value_stddev,
+                cast(null as {{ type_double() }}) as value_stddev,
                 {{ wilson_lower(numerator, denominator, scale) }} as value_lower,
                 {{ wilson_upper(numerator, denominator, scale) }} as value_upper
             {%- endif %}

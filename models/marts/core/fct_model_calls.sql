@@ -69,8 +69,8 @@ priced as (
         prices.output_usd_per_1m_tokens,
         prices.input_usd_per_1m_tokens is not null as is_priced,
         (
-            cast(calls_with_tickets.input_tokens as {{ dbt.type_float() }}) * prices.input_usd_per_1m_tokens
-            + cast(calls_with_tickets.output_tokens as {{ dbt.type_float() }}) * prices.output_usd_per_1m_tokens
+            cast(calls_with_tickets.input_tokens as {{ type_double() }}) * prices.input_usd_per_1m_tokens
+            + cast(calls_with_tickets.output_tokens as {{ type_double() }}) * prices.output_usd_per_1m_tokens
         ) / 1000000 as cost_usd
     from calls_with_tickets
     left join prices

@@ -43,7 +43,7 @@ final as (
             else 'ITERATE'
         end as decision,
         draft_acceptance_rate,
-        cast({{ stop_below }} as {{ dbt.type_float() }}) as stop_acceptance_below,
+        cast({{ stop_below }} as {{ type_double() }}) as stop_acceptance_below,
         cast(residency_violations as {{ dbt.type_bigint() }}) as residency_violations,
         criteria_total,
         criteria_met,

@@ -130,7 +130,7 @@ latency as (
         'slo' as criterion,
         {{ dbt.concat(['ticket_queue', "'/'", 'ticket_region']) }} as scope,
         'draft_latency_p95_ms' as metric,
-        cast({{ percentile_cont('case when is_ok then latency_ms end', 0.95) }} as {{ dbt.type_float() }})
+        cast({{ percentile_cont('case when is_ok then latency_ms end', 0.95) }} as {{ type_double() }})
             as criterion_value,
         {{ count_where('is_ok') }} as sample_size
     from pilot_calls
@@ -205,9 +205,9 @@ residency as (
             when pilot_calls.prompt_id is null then 0
             when residency_policy.allowed_processing_region is null then 1
             else 0
-        end), 0) as {{ dbt.type_float() }}) as criterion_value,
+        end), 0) as {{ type_double() }}) as criterion_value,
         'at_most' as comparison,
-        cast(0 as {{ dbt.type_float() }}) as limit_value,
+        cast(0 as {{ type_double() }}) as limit_value,
         cast(count(pilot_calls.prompt_id) as {{ dbt.type_bigint() }}) as sample_size,
         cast(0 as {{ dbt.type_int() }}) as min_sample
     from pilot_windows
