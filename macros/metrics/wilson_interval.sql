@@ -19,16 +19,25 @@
     {%- set z = project_var_number('wilson_z', 0.01, 10) -%}
     {%- set n = 'cast(' ~ trials ~ ' as ' ~ type_double() ~ ')' -%}
     {%- set p = 'cast(' ~ successes ~ ' as ' ~ type_double() ~ ') / ' ~ n -%}
+    {%- set bound -%}
+        (
+            ({{ p }}) + {{ z * z }} / (2 * {{ n }})
+            {{ '+' if sign > 0 else '-' }} {{ z }} * sqrt(
+                ({{ p }}) * (1 - ({{ p }})) / {{ n }} + {{ z * z }} / (4 * {{ n }} * {{ n }})
+            )
+        ) / (1 + {{ z * z }} / {{ n }})
+    {%- endset -%}
+    {#- At p = 0 (lower) and p = 1 (upper) the bound is exactly 0 / 1; rounding must not leave [0, 1]. -#}
     case
         when coalesce({{ trials }}, 0) = 0 then null
-        else {{ scale }} * (
-            (
-                ({{ p }}) + {{ z * z }} / (2 * {{ n }})
-                {{ '+' if sign > 0 else '-' }} {{ z }} * sqrt(
-                    ({{ p }}) * (1 - ({{ p }})) / {{ n }} + {{ z * z }} / (4 * {{ n }} * {{ n }})
-                )
-            ) / (1 + {{ z * z }} / {{ n }})
-        )
+        {% if sign > 0 -%}
+        when {{ successes }} >= {{ trials }} then cast({{ scale }} as {{ type_double() }})
+        {%- else -%}
+        when {{ successes }} <= 0 then cast(0 as {{ type_double() }})
+        {%- endif %}
+        when {{ bound }} < 0 then cast(0 as {{ type_double() }})
+        when {{ bound }} > 1 then cast({{ scale }} as {{ type_double() }})
+        else {{ scale }} * {{ bound }}
     end
 {%- endmacro %}
 
