@@ -5,6 +5,34 @@
     acceptance counts the drafts of those tickets. For aht_seconds the numerator is the summed
     handle time, the denominator the tickets with one, and value_stddev their sample stddev.
 -#}
+{%- set metrics = [
+    ('aht_seconds', 'handle_time_seconds_total', 'aht_tickets', 1),
+    ('csat_pct', 'csat_good_responses', 'csat_responses', 100),
+    ('fcr_rate', 'fcr_tickets', 'agent_tickets_solved', 1),
+    ('escalation_rate', 'escalated_tickets', 'agent_tickets_solved', 1),
+    ('deflection_rate', 'deflected_tickets', 'tickets_solved', 1),
+    ('draft_acceptance_rate', 'drafts_accepted', 'drafts_decided', 1),
+] -%}
+{%- set unpivot = [] -%}
+{%- for metric, numerator, denominator, scale in metrics -%}
+{%- set value = safe_divide(numerator, denominator) -%}
+{%- if metric == 'aht_seconds' -%}
+{%- do unpivot.append({
+            'metric': metric, 'numerator': numerator, 'denominator': denominator, 'scale': scale, 'value': value,
+            'stddev': 'handle_time_seconds_stddev',
+            'lower': mean_interval_bound(value, 'handle_time_seconds_stddev', denominator, -1),
+            'upper': mean_interval_bound(value, 'handle_time_seconds_stddev', denominator, 1),
+        }) -%}
+{%- else -%}
+{%- do unpivot.append({
+            'metric': metric, 'numerator': numerator, 'denominator': denominator, 'scale': scale, 'value': value,
+            'stddev': 'cast(null as ' ~ type_double() ~ ')',
+            'lower': wilson_lower(numerator, denominator, scale),
+            'upper': wilson_upper(numerator, denominator, scale),
+        }) -%}
+{%- endif -%}
+{%- endfor %}
+
 with
 
 windows as (
@@ -23,16 +51,14 @@ tickets as (
 ticket_periods as (
 
     select
+        tickets.*,
         windows.pilot_id,
-        windows.queue,
-        windows.region,
         case
             when tickets.solved_date between windows.baseline_start_date and windows.baseline_end_date
                 then 'baseline'
             when tickets.is_copilot_enabled then 'pilot'
             else 'control'
-        end as period,
-        tickets.*
+        end as period
     from windows
     inner join tickets
         on
@@ -69,40 +95,25 @@ aggregated as (
 
 ),
 
-{%- set metrics = [
-    ('aht_seconds', 'handle_time_seconds_total', 'aht_tickets', 1),
-    ('csat_pct', 'csat_good_responses', 'csat_responses', 100),
-    ('fcr_rate', 'fcr_tickets', 'agent_tickets_solved', 1),
-    ('escalation_rate', 'escalated_tickets', 'agent_tickets_solved', 1),
-    ('deflection_rate', 'deflected_tickets', 'tickets_solved', 1),
-    ('draft_acceptance_rate', 'drafts_accepted', 'drafts_decided', 1),
-] %}
-
 unpivoted as (
 
-    {% for metric, numerator, denominator, scale in metrics %}
-        select
-            pilot_id,
-            queue,
-            region,
-            period,
-            '{{ metric }}' as metric,
-            cast({{ numerator }} as {{ type_double() }}) as numerator,
-            cast({{ denominator }} as {{ dbt.type_bigint() }}) as denominator,
-            {{ scale }} * {{ safe_divide(numerator, denominator) }} as metric_value,
-            {% if metric == 'aht_seconds' -%}
-                handle_time_seconds_stddev as value_stddev,
-                {{ mean_interval_bound(safe_divide(numerator, denominator), 'handle_time_seconds_stddev', denominator, -1) }}
-                    as value_lower,
-                {{ mean_interval_bound(safe_divide(numerator, denominator), 'handle_time_seconds_stddev', denominator, 1) }}
-                    as value_upper
-            {%- else -%}
-                cast(null as {{ type_double() }}) as value_stddev,
-                {{ wilson_lower(numerator, denominator, scale) }} as value_lower,
-                {{ wilson_upper(numerator, denominator, scale) }} as value_upper
-            {%- endif %}
-        from aggregated
-        {% if not loop.last %}union all{% endif %}
+    {% for m in unpivot %}
+    select
+        pilot_id,
+        queue,
+        region,
+        period,
+        '{{ m.metric }}' as metric,
+        cast({{ m.numerator }} as {{ type_double() }}) as numerator,
+        cast({{ m.denominator }} as {{ dbt.type_bigint() }}) as denominator,
+        {{ m.scale }} * {{ m.value }} as metric_value,
+        {{ m.stddev }} as value_stddev,
+        {{ m.lower }} as value_lower,
+        {{ m.upper }} as value_upper
+    from aggregated
+    {% if not loop.last %}
+    union all
+    {% endif %}
     {% endfor %}
 
 )

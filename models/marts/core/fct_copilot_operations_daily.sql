@@ -57,9 +57,21 @@ by_solved_day as (
 
 grain as (
 
-    select operations_date, queue, region, model, prompt_template_version from by_call_day
+    select
+        operations_date,
+        queue,
+        region,
+        model,
+        prompt_template_version
+    from by_call_day
     union
-    select operations_date, queue, region, model, prompt_template_version from by_solved_day
+    select
+        operations_date,
+        queue,
+        region,
+        model,
+        prompt_template_version
+    from by_solved_day
 
 ),
 

@@ -37,7 +37,6 @@ calls_with_tickets as (
         calls.ticket_id,
         calls.draft_id,
         calls.logged_at,
-        cast(calls.logged_at as date) as call_date,
         calls.processing_region,
         calls.model,
         calls.prompt_template_version,
@@ -45,16 +44,17 @@ calls_with_tickets as (
         calls.output_tokens,
         calls.latency_ms,
         calls.call_status,
-        calls.call_status = 'ok' as is_ok,
-        calls.call_status in ('error', 'timeout') as is_failed,
         calls.is_pii_detected,
         calls.is_pii_redacted,
         calls.is_jailbreak_flagged,
-        tickets.ticket_id is not null as has_known_ticket,
         tickets.queue as ticket_queue,
         tickets.region as ticket_region,
         tickets.is_copilot_enabled as is_ticket_copilot_enabled,
-        tickets.solved_date as ticket_solved_date
+        tickets.solved_date as ticket_solved_date,
+        cast(calls.logged_at as date) as call_date,
+        calls.call_status = 'ok' as is_ok,
+        calls.call_status in ('error', 'timeout') as is_failed,
+        tickets.ticket_id is not null as has_known_ticket
     from calls
     left join tickets
         on calls.ticket_id = tickets.ticket_id

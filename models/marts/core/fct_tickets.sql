@@ -48,33 +48,11 @@ calls_per_ticket as (
 
 ),
 
-final as (
+joined as (
 
     select
-        tickets.ticket_id,
-        tickets.created_at,
-        tickets.solved_at,
-        tickets.solved_date,
-        tickets.queue,
-        tickets.intent,
-        tickets.region,
-        tickets.channel,
-        tickets.is_copilot_enabled,
-        tickets.resolved_by,
-        tickets.agent_id,
-        tickets.handle_time_seconds,
-        tickets.agent_replies,
-        tickets.reopens,
-        tickets.satisfaction_rating,
-        tickets.is_solved,
-        tickets.is_agent_solved,
-        tickets.is_deflected,
-        tickets.is_first_contact_resolution,
-        tickets.is_escalated,
-        tickets.is_reopened,
-        tickets.agent_handle_time_seconds,
-        tickets.is_csat_response,
-        tickets.is_csat_good,
+        tickets.*,
+        calls_per_ticket.model_cost_usd,
         coalesce(drafts_per_ticket.drafts_written, 0) as drafts_written,
         coalesce(drafts_per_ticket.drafts_shown, 0) as drafts_shown,
         coalesce(drafts_per_ticket.drafts_decided, 0) as drafts_decided,
@@ -86,13 +64,53 @@ final as (
                 then coalesce(drafts_per_ticket.drafts_written, 0) > 0
         end as is_covered,
         coalesce(calls_per_ticket.model_calls, 0) as model_calls,
-        coalesce(calls_per_ticket.unpriced_model_calls, 0) as unpriced_model_calls,
-        calls_per_ticket.model_cost_usd
+        coalesce(calls_per_ticket.unpriced_model_calls, 0) as unpriced_model_calls
     from tickets
     left join drafts_per_ticket
         on tickets.ticket_id = drafts_per_ticket.ticket_id
     left join calls_per_ticket
         on tickets.ticket_id = calls_per_ticket.ticket_id
+
+),
+
+final as (
+
+    select
+        ticket_id,
+        created_at,
+        solved_at,
+        solved_date,
+        queue,
+        intent,
+        region,
+        channel,
+        is_copilot_enabled,
+        resolved_by,
+        agent_id,
+        handle_time_seconds,
+        agent_replies,
+        reopens,
+        satisfaction_rating,
+        is_solved,
+        is_agent_solved,
+        is_deflected,
+        is_first_contact_resolution,
+        is_escalated,
+        is_reopened,
+        agent_handle_time_seconds,
+        is_csat_response,
+        is_csat_good,
+        drafts_written,
+        drafts_shown,
+        drafts_decided,
+        drafts_accepted,
+        has_draft,
+        is_coverage_eligible,
+        is_covered,
+        model_calls,
+        unpriced_model_calls,
+        model_cost_usd
+    from joined
 
 )
 

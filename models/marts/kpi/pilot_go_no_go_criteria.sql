@@ -68,10 +68,8 @@ min_samples as (
 pilot_tickets as (
 
     select
-        windows.pilot_id,
-        windows.queue,
-        windows.region,
-        tickets.*
+        tickets.*,
+        windows.pilot_id
     from windows
     inner join tickets
         on
@@ -84,8 +82,8 @@ pilot_tickets as (
 pilot_calls as (
 
     select
-        windows.pilot_id,
-        calls.*
+        calls.*,
+        windows.pilot_id
     from windows
     inner join calls
         on

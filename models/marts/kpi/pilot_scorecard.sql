@@ -40,12 +40,17 @@ min_samples as (
 
 ),
 
-{%- set metrics = ['aht_seconds', 'csat_pct', 'fcr_rate', 'escalation_rate', 'deflection_rate', 'draft_acceptance_rate'] %}
+{%- set metrics = [
+    'aht_seconds', 'csat_pct', 'fcr_rate', 'escalation_rate', 'deflection_rate', 'draft_acceptance_rate',
+] %}
 
 metric_list as (
 
     {% for metric in metrics %}
-        select '{{ metric }}' as metric{% if not loop.last %} union all{% endif %}
+    select '{{ metric }}' as metric
+    {% if not loop.last %}
+    union all
+    {% endif %}
     {% endfor %}
 
 ),
@@ -71,25 +76,25 @@ joined as (
         grid.baseline_end_date,
         grid.pilot_start_date,
         grid.pilot_evaluated_end_date,
-        coalesce(region_baseline.baseline_value, any_region_baseline.baseline_value) as configured_baseline_value,
         baseline.metric_value as computed_baseline_value,
         baseline.numerator as computed_baseline_numerator,
         baseline.denominator as computed_baseline_denominator,
         pilot.metric_value as pilot_value,
         pilot.numerator,
-        coalesce(pilot.denominator, 0) as denominator,
         pilot.value_lower as pilot_value_lower,
         pilot.value_upper as pilot_value_upper,
         pilot.value_stddev as pilot_value_stddev,
         control.metric_value as control_value,
         control.numerator as control_numerator,
-        coalesce(control.denominator, 0) as control_denominator,
         control.value_lower as control_value_lower,
         control.value_upper as control_value_upper,
         control.value_stddev as control_value_stddev,
         targets.target_kind,
         targets.comparison as target_comparison,
         targets.target_value as configured_target_value,
+        coalesce(region_baseline.baseline_value, any_region_baseline.baseline_value) as configured_baseline_value,
+        coalesce(pilot.denominator, 0) as denominator,
+        coalesce(control.denominator, 0) as control_denominator,
         coalesce(min_samples.min_sample, 1) as min_sample
     from grid
     left join configured_baselines as region_baseline
@@ -185,6 +190,22 @@ compared as (
 
 ),
 
+evaluated as (
+
+    select
+        *,
+        case
+            when is_insufficient then 'insufficient_data'
+            when target_comparison is null then null
+            when target_comparison = 'at_least' and pilot_value >= target_value then 'meets'
+            when target_comparison = 'at_most' and pilot_value <= target_value then 'meets'
+            when target_comparison = 'delta_pct_at_most' and delta_pct <= configured_target_value then 'meets'
+            else 'misses'
+        end as status
+    from compared
+
+),
+
 final as (
 
     select
@@ -197,14 +218,7 @@ final as (
         delta,
         delta_pct,
         target_value,
-        case
-            when is_insufficient then 'insufficient_data'
-            when target_comparison is null then null
-            when target_comparison = 'at_least' and pilot_value >= target_value then 'meets'
-            when target_comparison = 'at_most' and pilot_value <= target_value then 'meets'
-            when target_comparison = 'delta_pct_at_most' and delta_pct <= configured_target_value then 'meets'
-            else 'misses'
-        end as status,
+        status,
         numerator,
         denominator,
         pilot_value_lower,
@@ -228,7 +242,7 @@ final as (
         diff_vs_control,
         diff_vs_control_lower,
         diff_vs_control_upper
-    from compared
+    from evaluated
 
 )
 

@@ -25,7 +25,10 @@ thresholds_as_of as (
 bands as (
 
     {% for band_index in range(20) %}
-        select {{ band_index }} as band_index{% if not loop.last %} union all{% endif %}
+    select {{ band_index }} as band_index
+    {% if not loop.last %}
+    union all
+    {% endif %}
     {% endfor %}
 
 ),

@@ -58,15 +58,15 @@ qualifying as (
 
 ),
 
+{%- set at_or_above = 'drafts.confidence_score >= intent_regions.configured_suggest_min_conf' %}
+
 at_configured as (
 
     select
         drafts.intent,
         drafts.ticket_region as region,
-        {{ count_where('drafts.confidence_score >= intent_regions.configured_suggest_min_conf') }}
-            as configured_drafts_at_or_above,
-        {{ count_where('drafts.confidence_score >= intent_regions.configured_suggest_min_conf and drafts.is_accepted') }}
-            as configured_drafts_accepted_at_or_above
+        {{ count_where(at_or_above) }} as configured_drafts_at_or_above,
+        {{ count_where(at_or_above ~ ' and drafts.is_accepted') }} as configured_drafts_accepted_at_or_above
     from drafts
     inner join intent_regions
         on
@@ -87,8 +87,9 @@ final as (
         recommended.coverage_at_or_above as expected_coverage,
         cast(intent_regions.drafts_decided as {{ dbt.type_bigint() }}) as drafts_decided,
         recommended.drafts_at_or_above as expected_drafts_at_or_above,
-        {{ safe_divide('at_configured.configured_drafts_accepted_at_or_above', 'at_configured.configured_drafts_at_or_above') }}
-            as configured_acceptance,
+        {{ safe_divide(
+            'at_configured.configured_drafts_accepted_at_or_above', 'at_configured.configured_drafts_at_or_above'
+        ) }} as configured_acceptance,
         {{ safe_divide('at_configured.configured_drafts_at_or_above', 'intent_regions.drafts_decided') }}
             as configured_coverage,
         at_configured.configured_drafts_at_or_above,
