@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pytests.dbt_runner import PROJECT_ROOT
+from pytests.dbt_runner import PROJECT_ROOT, run_dbt
 from pytests.e2e.test_foundation_e2e import broken_rules, fetch, latest_rows
 from pytests.scenario import Scenario, build, generate
 
@@ -587,3 +587,62 @@ def test_go_no_go_decision_follows_the_playbook(marts, raw, config):
     assert row["criteria_missed"] == verdicts.count("misses")
     assert row["criteria_insufficient"] == verdicts.count("insufficient_data")
     assert row["residency_violations"] == 0
+
+
+# --- later runs: frozen baselines, a residency violation -----------------------------------------
+
+
+def test_later_data_keeps_baselines_and_a_residency_violation_blocks_go(built, marts, tmp_path):
+    """A copy of the scenario gets more tickets solved after the baseline window and one call of a
+    pilot ticket processed outside its region; after a rebuild the computed baselines are
+    unchanged, the residency criterion misses and the decision is no longer GO."""
+    db_copy = tmp_path / "later.duckdb"
+    db_copy.write_bytes(built.db_path.read_bytes())
+    con = duckdb.connect(str(db_copy))
+    try:
+        con.execute(
+            """
+            insert into raw.zs_ticket_outcomes
+            select
+                'LATE-' || ticket_id, created_at + interval 20 day, updated_at + interval 20 day,
+                solved_at + interval 20 day, queue, intent, region, channel, true, resolved_by,
+                agent_id, handle_time_seconds * 3, agent_replies, reopens, escalated, satisfaction_rating,
+                _loaded_at + interval 20 day
+            from raw.zs_ticket_outcomes
+            where queue = 'billing' and solved_at >= timestamp '2026-10-07' and solved_at < timestamp '2026-10-20'
+            """
+        )
+        (prompt_id,) = con.execute(
+            """
+            select calls.prompt_id
+            from raw.zs_prompt_logs as calls
+            inner join raw.zs_ticket_outcomes as tickets on calls.ticket_id = tickets.ticket_id
+            where tickets.region = 'EU' and tickets.queue = 'billing' and calls.processing_region = 'westeurope'
+            order by calls.prompt_id
+            limit 1
+            """
+        ).fetchall()[0]
+        con.execute("update raw.zs_prompt_logs set processing_region = 'us-east' where prompt_id = ?", [prompt_id])
+    finally:
+        con.close()
+    result = run_dbt(["run"], db_copy, tmp_path, dbt_vars={"as_of_date": AS_OF.isoformat()})
+    assert result.returncode == 0, result.output[-5000:]
+    con = duckdb.connect(str(db_copy), read_only=True)
+    try:
+        later = {(r["queue"], r["region"], r["metric"]): r for r in fetch(con, "select * from marts.pilot_scorecard")}
+        criteria = fetch(con, "select * from marts.pilot_go_no_go_criteria where criterion = 'residency'")
+        (decision,) = fetch(con, "select * from marts.pilot_go_no_go")
+    finally:
+        con.close()
+    before = {(r["queue"], r["region"], r["metric"]): r for r in marts["pilot_scorecard"]}
+    columns = ["baseline_value", "baseline_source", "baseline_numerator", "baseline_denominator"]
+    assert {k: [r[c] for c in columns] for k, r in later.items()} == {
+        k: [r[c] for c in columns] for k, r in before.items()
+    }
+    assert (
+        later[("billing", "EU", "aht_seconds")]["pilot_value"]
+        != before[("billing", "EU", "aht_seconds")]["pilot_value"]
+    )
+    assert [(c["criterion_value"], c["verdict"]) for c in criteria] == [(1.0, "misses")]
+    assert decision["residency_violations"] == 1
+    assert decision["decision"] != "GO"
