@@ -71,7 +71,7 @@ residency_fired as (
         residency_windowed.eval_date,
         'residency_violation' as rule,
         residency_windowed.scope,
-        cast(residency_windowed.violating_calls as {{ dbt.type_float() }}) as observed_value,
+        cast(residency_windowed.violating_calls as double) as observed_value,
         residency_windowed.violating_calls as sample_size
     from residency_windowed
     inner join rule_config
@@ -79,7 +79,7 @@ residency_fired as (
     where
         {{ signal_status(
             'true',
-            'cast(residency_windowed.violating_calls as ' ~ dbt.type_float() ~ ')',
+            'cast(residency_windowed.violating_calls as double)',
             'rule_config.limit_value',
             'rule_config.comparison',
         ) }} = 'breach'
@@ -144,7 +144,7 @@ final as (
         unioned.observed_value,
         rule_config.limit_value,
         rule_config.comparison,
-        unioned.sample_size,
+        cast(unioned.sample_size as {{ dbt.type_bigint() }}) as sample_size,
         cast(
             {{ dbt.dateadd('day', '1 - rule_config.current_window_days', 'unioned.eval_date') }} as date
         ) as window_start_date,

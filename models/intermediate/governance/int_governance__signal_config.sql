@@ -39,7 +39,7 @@ unioned as (
         min_sample_measure,
         min_sample,
         cast(null as {{ dbt.type_int() }}) as bins,
-        cast(null as {{ dbt.type_float() }}) as empty_bin_floor,
+        cast(null as double) as empty_bin_floor,
         severity,
         action
     from rollback_rules
@@ -79,7 +79,7 @@ resolved as (
         kpi_targets.target_value as limit_source_value,
         unioned.limit_factor,
         round(
-            cast(coalesce(kpi_targets.target_value, unioned.own_limit_value) as {{ dbt.type_float() }})
+            cast(coalesce(kpi_targets.target_value, unioned.own_limit_value) as double)
             * unioned.limit_factor,
             9
         ) as limit_value,

@@ -83,8 +83,8 @@ final as (
         measured.current_mean,
         measured.reference_mean,
         abs(measured.current_mean - measured.reference_mean) as drift,
-        measured.current_drafts,
-        measured.reference_drafts,
+        cast(measured.current_drafts as {{ dbt.type_bigint() }}) as current_drafts,
+        cast(measured.reference_drafts as {{ dbt.type_bigint() }}) as reference_drafts,
         rule_config.limit_value as drift_limit,
         rule_config.min_sample as min_drafts,
         {{ signal_status(

@@ -51,9 +51,9 @@ final as (
         aggregated.queue,
         aggregated.region,
         100 * {{ safe_divide('aggregated.csat_good_responses', 'aggregated.csat_responses') }} as rolling_3d_csat_pct,
-        aggregated.csat_responses,
-        aggregated.csat_good_responses,
-        aggregated.tickets_solved,
+        cast(aggregated.csat_responses as {{ dbt.type_bigint() }}) as csat_responses,
+        cast(aggregated.csat_good_responses as {{ dbt.type_bigint() }}) as csat_good_responses,
+        cast(aggregated.tickets_solved as {{ dbt.type_bigint() }}) as tickets_solved,
         rule_config.limit_value as csat_min,
         rule_config.min_sample as min_responses,
         {{ signal_status(

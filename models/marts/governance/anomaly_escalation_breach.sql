@@ -51,8 +51,8 @@ final as (
         aggregated.intent,
         aggregated.region,
         {{ safe_divide('aggregated.escalated_tickets', 'aggregated.agent_tickets_solved') }} as escalation_rate,
-        aggregated.agent_tickets_solved,
-        aggregated.escalated_tickets,
+        cast(aggregated.agent_tickets_solved as {{ dbt.type_bigint() }}) as agent_tickets_solved,
+        cast(aggregated.escalated_tickets as {{ dbt.type_bigint() }}) as escalated_tickets,
         rule_config.limit_value as escalation_limit,
         rule_config.min_sample as min_tickets,
         {{ signal_status(

@@ -63,7 +63,7 @@ night_rows as (
         rule_config.scope_type,
         '*' as scope,
         false as has_fired,
-        cast(null as {{ dbt.type_float() }}) as observed_value,
+        cast(null as double) as observed_value,
         rule_config.limit_value,
         cast(null as {{ dbt.type_bigint() }}) as sample_size,
         rule_config.severity,
@@ -113,7 +113,7 @@ final as (
         night_rows.has_fired,
         night_rows.observed_value,
         night_rows.limit_value,
-        night_rows.sample_size,
+        cast(night_rows.sample_size as {{ dbt.type_bigint() }}) as sample_size,
         night_rows.severity,
         night_rows.action,
         case

@@ -24,7 +24,7 @@ final as (
         limit_value,
         action,
         comparison,
-        sample_size,
+        cast(sample_size as {{ dbt.type_bigint() }}) as sample_size,
         window_start_date,
         severity
     from firings
