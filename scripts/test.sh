@@ -7,8 +7,8 @@ bash scripts/bootstrap.sh
 export PATH="$PWD/.venv/bin:$PATH"
 
 echo "==> ruff (Python lint and format)"
-ruff check src pytests
-ruff format --check src pytests
+ruff check src pytests scripts
+ruff format --check src pytests scripts
 
 echo "==> pytest (generator unit tests, sqlfluff, dbt build + unit tests, end-to-end tests)"
 pytest "$@"

@@ -42,9 +42,12 @@ flagged as (
         tickets.is_copilot_enabled as is_ticket_copilot_enabled,
         cast(drafts.drafted_at as date) as drafted_date,
         tickets.ticket_id is not null as has_known_ticket,
-        drafts.suggestion_mode in ('auto_suggest', 'human_review') as is_shown,
-        drafts.suggestion_mode in ('auto_suggest', 'human_review')
-        and drafts.agent_action in ('accepted', 'edited', 'rejected') as is_decided,
+        coalesce(drafts.suggestion_mode in ('auto_suggest', 'human_review'), false) as is_shown,
+        coalesce(
+            drafts.suggestion_mode in ('auto_suggest', 'human_review')
+            and drafts.agent_action in ('accepted', 'edited', 'rejected'),
+            false
+        ) as is_decided,
         case
             when
                 drafts.suggestion_mode in ('auto_suggest', 'human_review')
