@@ -1,7 +1,8 @@
 {#-
-    Population stability index of the confidence distribution per eval_date x draft intent x
-    ticket region (advisory), beside the mean shift of anomaly_confidence_drift. Same windows and
-    population as the drift (all drafts of known tickets; current vs reference window). Bins,
+    Population stability index of each intent's confidence distribution per eval_date x draft
+    intent (advisory), beside the intent's mean shift. Same windows and population as the
+    confidence drift (all drafts of known tickets, current vs reference window), pooled over
+    regions so the sample is large enough for a 10-bin PSI. Bins,
     empty-bin floor, minimum sample and limit from advisory_signals (confidence_psi):
     PSI = sum over bins of (current share - reference share) x ln(current share / reference share),
     a share below the floor (an empty bin) counting as the floor.
@@ -14,9 +15,9 @@ bins_daily as (
 
 ),
 
-drift as (
+drafts_daily as (
 
-    select * from {{ ref('anomaly_confidence_drift') }}
+    select * from {{ ref('int_signals__drafts_daily') }}
 
 ),
 
@@ -48,7 +49,6 @@ windowed as (
     select
         eval_dates.eval_date,
         bins_daily.intent,
-        bins_daily.region,
         bins_daily.bin_index,
         bins_daily.drafts,
         {{ dbt.datediff('bins_daily.drafted_date', 'eval_dates.eval_date', 'day') }} < signal_config.current_window_days
@@ -67,12 +67,11 @@ scope_bins as (
     select
         eval_date,
         intent,
-        region,
         bin_index,
         sum(case when is_current_window then drafts else 0 end) as current_bin_drafts,
         sum(case when not is_current_window then drafts else 0 end) as reference_bin_drafts
     from windowed
-    group by eval_date, intent, region, bin_index
+    group by eval_date, intent, bin_index
 
 ),
 
@@ -81,11 +80,10 @@ scope_totals as (
     select
         eval_date,
         intent,
-        region,
         sum(current_bin_drafts) as current_drafts,
         sum(reference_bin_drafts) as reference_drafts
     from scope_bins
-    group by eval_date, intent, region
+    group by eval_date, intent
 
 ),
 
@@ -94,7 +92,6 @@ bin_shares as (
     select
         scope_totals.eval_date,
         scope_totals.intent,
-        scope_totals.region,
         bin_series.bin_index,
         {{ safe_divide('coalesce(scope_bins.current_bin_drafts, 0)', 'scope_totals.current_drafts') }} as current_share,
         {{ safe_divide('coalesce(scope_bins.reference_bin_drafts, 0)', 'scope_totals.reference_drafts') }}
@@ -105,7 +102,6 @@ bin_shares as (
         on
             scope_totals.eval_date = scope_bins.eval_date
             and scope_totals.intent = scope_bins.intent
-            and scope_totals.region = scope_bins.region
             and bin_series.bin_index = scope_bins.bin_index
 
 ),
@@ -115,7 +111,6 @@ floored as (
     select
         bin_shares.eval_date,
         bin_shares.intent,
-        bin_shares.region,
         case
             when bin_shares.current_share < signal_config.empty_bin_floor then signal_config.empty_bin_floor
             else bin_shares.current_share
@@ -129,15 +124,57 @@ floored as (
 
 ),
 
+means_windowed as (
+
+    select
+        eval_dates.eval_date,
+        drafts_daily.intent,
+        drafts_daily.drafts,
+        drafts_daily.confidence_sum,
+        {{ dbt.datediff('drafts_daily.drafted_date', 'eval_dates.eval_date', 'day') }} < signal_config.current_window_days
+        as is_current_window
+    from eval_dates
+    cross join signal_config
+    inner join drafts_daily
+        on
+            {{ dbt.datediff('drafts_daily.drafted_date', 'eval_dates.eval_date', 'day') }}
+            between 0 and signal_config.current_window_days + signal_config.reference_window_days - 1
+
+),
+
+means_aggregated as (
+
+    select
+        eval_date,
+        intent,
+        sum(case when is_current_window then drafts else 0 end) as current_drafts,
+        sum(case when is_current_window then confidence_sum end) as current_confidence_sum,
+        sum(case when not is_current_window then drafts else 0 end) as reference_drafts,
+        sum(case when not is_current_window then confidence_sum end) as reference_confidence_sum
+    from means_windowed
+    group by eval_date, intent
+
+),
+
+means as (
+
+    select
+        eval_date,
+        intent,
+        {{ safe_divide('current_confidence_sum', 'current_drafts') }} as current_mean,
+        {{ safe_divide('reference_confidence_sum', 'reference_drafts') }} as reference_mean
+    from means_aggregated
+
+),
+
 psi as (
 
     select
         eval_date,
         intent,
-        region,
         sum((current_share - reference_share) * ln(current_share / reference_share)) as psi
     from floored
-    group by eval_date, intent, region
+    group by eval_date, intent
 
 ),
 
@@ -146,13 +183,12 @@ final as (
     select
         scope_totals.eval_date,
         scope_totals.intent,
-        scope_totals.region,
         psi.psi,
         cast(scope_totals.current_drafts as {{ dbt.type_bigint() }}) as current_drafts,
         cast(scope_totals.reference_drafts as {{ dbt.type_bigint() }}) as reference_drafts,
-        drift.current_mean,
-        drift.reference_mean,
-        drift.drift as mean_drift,
+        means.current_mean,
+        means.reference_mean,
+        abs(means.current_mean - means.reference_mean) as mean_drift,
         signal_config.limit_value as psi_limit,
         signal_config.min_sample as min_drafts,
         signal_config.bins,
@@ -168,12 +204,10 @@ final as (
         on
             scope_totals.eval_date = psi.eval_date
             and scope_totals.intent = psi.intent
-            and scope_totals.region = psi.region
-    left join drift
+    left join means
         on
-            scope_totals.eval_date = drift.eval_date
-            and scope_totals.intent = drift.intent
-            and scope_totals.region = drift.region
+            scope_totals.eval_date = means.eval_date
+            and scope_totals.intent = means.intent
 
 )
 

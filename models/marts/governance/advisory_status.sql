@@ -79,7 +79,7 @@ unioned as (
 
     select
         'confidence_psi' as signal,
-        {{ dbt.concat(['intent', "'/'", 'region']) }} as scope,
+        intent as scope,
         psi as observed_value,
         current_drafts as sample_size
     from psi
