@@ -78,11 +78,6 @@ resolved as (
         unioned.limit_source_metric,
         kpi_targets.target_value as limit_source_value,
         unioned.limit_factor,
-        round(
-            cast(coalesce(kpi_targets.target_value, unioned.own_limit_value) as double)
-            * unioned.limit_factor,
-            9
-        ) as limit_value,
         unioned.current_window_days,
         unioned.reference_window_days,
         unioned.min_sample_measure,
@@ -90,7 +85,12 @@ resolved as (
         unioned.bins,
         unioned.empty_bin_floor,
         unioned.severity,
-        unioned.action
+        unioned.action,
+        round(
+            cast(coalesce(kpi_targets.target_value, unioned.own_limit_value) as double)
+            * unioned.limit_factor,
+            9
+        ) as limit_value
     from unioned
     left join kpi_targets
         on unioned.limit_source_metric = kpi_targets.metric

@@ -51,8 +51,9 @@ windowed as (
         bins_daily.intent,
         bins_daily.bin_index,
         bins_daily.drafts,
-        {{ dbt.datediff('bins_daily.drafted_date', 'eval_dates.eval_date', 'day') }} < signal_config.current_window_days
-        as is_current_window
+        signal_config.current_window_days,
+        {{ dbt.datediff('bins_daily.drafted_date', 'eval_dates.eval_date', 'day') }}
+            as days_before
     from eval_dates
     cross join signal_config
     inner join bins_daily
@@ -68,8 +69,8 @@ scope_bins as (
         eval_date,
         intent,
         bin_index,
-        sum(case when is_current_window then drafts else 0 end) as current_bin_drafts,
-        sum(case when not is_current_window then drafts else 0 end) as reference_bin_drafts
+        sum(case when days_before < current_window_days then drafts else 0 end) as current_bin_drafts,
+        sum(case when days_before >= current_window_days then drafts else 0 end) as reference_bin_drafts
     from windowed
     group by eval_date, intent, bin_index
 
@@ -93,9 +94,10 @@ bin_shares as (
         scope_totals.eval_date,
         scope_totals.intent,
         bin_series.bin_index,
-        {{ safe_divide('coalesce(scope_bins.current_bin_drafts, 0)', 'scope_totals.current_drafts') }} as current_share,
+        {{ safe_divide('coalesce(scope_bins.current_bin_drafts, 0)', 'scope_totals.current_drafts') }}
+            as current_share,
         {{ safe_divide('coalesce(scope_bins.reference_bin_drafts, 0)', 'scope_totals.reference_drafts') }}
-        as reference_share
+            as reference_share
     from scope_totals
     cross join bin_series
     left join scope_bins
@@ -131,8 +133,9 @@ means_windowed as (
         drafts_daily.intent,
         drafts_daily.drafts,
         drafts_daily.confidence_sum,
-        {{ dbt.datediff('drafts_daily.drafted_date', 'eval_dates.eval_date', 'day') }} < signal_config.current_window_days
-        as is_current_window
+        signal_config.current_window_days,
+        {{ dbt.datediff('drafts_daily.drafted_date', 'eval_dates.eval_date', 'day') }}
+            as days_before
     from eval_dates
     cross join signal_config
     inner join drafts_daily
@@ -147,10 +150,10 @@ means_aggregated as (
     select
         eval_date,
         intent,
-        sum(case when is_current_window then drafts else 0 end) as current_drafts,
-        sum(case when is_current_window then confidence_sum end) as current_confidence_sum,
-        sum(case when not is_current_window then drafts else 0 end) as reference_drafts,
-        sum(case when not is_current_window then confidence_sum end) as reference_confidence_sum
+        sum(case when days_before < current_window_days then drafts else 0 end) as current_drafts,
+        sum(case when days_before < current_window_days then confidence_sum end) as current_confidence_sum,
+        sum(case when days_before >= current_window_days then drafts else 0 end) as reference_drafts,
+        sum(case when days_before >= current_window_days then confidence_sum end) as reference_confidence_sum
     from means_windowed
     group by eval_date, intent
 

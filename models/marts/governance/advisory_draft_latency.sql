@@ -11,7 +11,7 @@ calls as (
     select
         cast(logged_at as date) as logged_date,
         call_status,
-        latency_ms
+        case when call_status = 'ok' then latency_ms end as ok_latency_ms
     from {{ ref('stg_copilot__prompt_logs') }}
 
 ),
@@ -36,8 +36,7 @@ aggregated as (
         eval_dates.eval_date,
         count(*) as calls,
         sum(case when calls.call_status = 'ok' then 1 else 0 end) as ok_calls,
-        {{ percentile_continuous('case when calls.call_status = \'ok\' then calls.latency_ms end', 0.95) }}
-        as draft_latency_p95_ms
+        {{ percentile_continuous('calls.ok_latency_ms', 0.95) }} as draft_latency_p95_ms
     from eval_dates
     cross join signal_config
     inner join calls

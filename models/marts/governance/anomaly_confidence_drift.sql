@@ -34,8 +34,9 @@ windowed as (
         drafts_daily.region,
         drafts_daily.drafts,
         drafts_daily.confidence_sum,
-        {{ dbt.datediff('drafts_daily.drafted_date', 'eval_dates.eval_date', 'day') }} < rule_config.current_window_days
-        as is_current_window
+        rule_config.current_window_days,
+        {{ dbt.datediff('drafts_daily.drafted_date', 'eval_dates.eval_date', 'day') }}
+            as days_before
     from eval_dates
     cross join rule_config
     inner join drafts_daily
@@ -51,10 +52,10 @@ aggregated as (
         eval_date,
         intent,
         region,
-        sum(case when is_current_window then drafts else 0 end) as current_drafts,
-        sum(case when is_current_window then confidence_sum end) as current_confidence_sum,
-        sum(case when not is_current_window then drafts else 0 end) as reference_drafts,
-        sum(case when not is_current_window then confidence_sum end) as reference_confidence_sum
+        sum(case when days_before < current_window_days then drafts else 0 end) as current_drafts,
+        sum(case when days_before < current_window_days then confidence_sum end) as current_confidence_sum,
+        sum(case when days_before >= current_window_days then drafts else 0 end) as reference_drafts,
+        sum(case when days_before >= current_window_days then confidence_sum end) as reference_confidence_sum
     from windowed
     group by eval_date, intent, region
 
