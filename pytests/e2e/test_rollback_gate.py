@@ -147,3 +147,4 @@ def test_a_bad_as_of_date_stops_the_run(bad: str, pilot: AllEvents, tmp_path: Pa
     assert result.returncode != 0
     assert f"Invalid value for var 'as_of_date': '{bad}'" in result.output, result.output[-2000:]
     assert "Expected a calendar date as YYYY-MM-DD" in result.output
+    assert not any(uid.startswith("model.") for uid in result.statuses())

@@ -4,6 +4,7 @@
         unique_key=['as_of_date', 'rule', 'scope'],
         incremental_strategy='delete+insert',
         on_schema_change='fail',
+        full_refresh=false,
     )
 }}
 {#-
