@@ -17,4 +17,5 @@ fi
 
 echo "==> dbt build on DuckDB ($PILOT_DUCKDB_PATH)"
 .venv/bin/dbt build --target duckdb
-echo "==> done. Query the warehouse: .venv/bin/python -m duckdb $PILOT_DUCKDB_PATH (or any DuckDB client)"
+echo "==> done: the warehouse is $PILOT_DUCKDB_PATH (schemas staging, intermediate, marts, audit, config). Try:"
+echo "    .venv/bin/python -c \"import duckdb; print(duckdb.connect('$PILOT_DUCKDB_PATH', read_only=True).sql('select * from audit.load_reconciliation'))\""

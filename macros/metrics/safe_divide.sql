@@ -6,6 +6,6 @@
 {% macro safe_divide(numerator, denominator) %}
     case
         when coalesce({{ denominator }}, 0) = 0 then null
-        else cast({{ numerator }} as double) / cast({{ denominator }} as double)
+        else cast({{ numerator }} as {{ type_double() }}) / cast({{ denominator }} as {{ type_double() }})
     end
 {%- endmacro %}

@@ -71,7 +71,7 @@ residency_fired as (
         residency_windowed.eval_date,
         'residency_violation' as rule,
         residency_windowed.scope,
-        cast(residency_windowed.violating_calls as double) as observed_value,
+        cast(residency_windowed.violating_calls as {{ type_double() }}) as observed_value,
         residency_windowed.violating_calls as sample_size
     from residency_windowed
     inner join rule_config
@@ -79,7 +79,7 @@ residency_fired as (
     where
         {{ signal_status(
             'true',
-            'cast(residency_windowed.violating_calls as double)',
+            'cast(residency_windowed.violating_calls as ' ~ type_double() ~ ')',
             'rule_config.limit_value',
             'rule_config.comparison',
         ) }} = 'breach'

@@ -39,7 +39,7 @@ unioned as (
         min_sample_measure,
         min_sample,
         cast(null as {{ dbt.type_int() }}) as bins,
-        cast(null as double) as empty_bin_floor,
+        cast(null as {{ type_double() }}) as empty_bin_floor,
         severity,
         action
     from rollback_rules
@@ -87,7 +87,7 @@ resolved as (
         unioned.severity,
         unioned.action,
         round(
-            cast(coalesce(kpi_targets.target_value, unioned.own_limit_value) as double)
+            cast(coalesce(kpi_targets.target_value, unioned.own_limit_value) as {{ type_double() }})
             * unioned.limit_factor,
             9
         ) as limit_value

@@ -36,7 +36,7 @@ aggregated as (
         eval_dates.eval_date,
         count(*) as calls,
         sum(case when calls.call_status = 'ok' then 1 else 0 end) as ok_calls,
-        {{ percentile_continuous('calls.ok_latency_ms', 0.95) }} as draft_latency_p95_ms
+        {{ percentile_cont('calls.ok_latency_ms', 0.95) }} as draft_latency_p95_ms
     from eval_dates
     cross join signal_config
     inner join calls
@@ -51,7 +51,7 @@ final as (
 
     select
         aggregated.eval_date,
-        cast(aggregated.draft_latency_p95_ms as double) as draft_latency_p95_ms,
+        cast(aggregated.draft_latency_p95_ms as {{ type_double() }}) as draft_latency_p95_ms,
         cast(aggregated.ok_calls as {{ dbt.type_bigint() }}) as ok_calls,
         cast(aggregated.calls as {{ dbt.type_bigint() }}) as calls,
         signal_config.limit_value as latency_slo_ms,

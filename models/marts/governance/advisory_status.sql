@@ -60,7 +60,7 @@ pii_fired as (
     select
         'pii_exception' as signal,
         pii_windowed.scope,
-        cast(pii_windowed.exceptions as double) as observed_value,
+        cast(pii_windowed.exceptions as {{ type_double() }}) as observed_value,
         pii_windowed.exceptions as sample_size
     from pii_windowed
     inner join signal_config
@@ -68,7 +68,7 @@ pii_fired as (
     where
         {{ signal_status(
             'true',
-            'cast(pii_windowed.exceptions as double)',
+            'cast(pii_windowed.exceptions as ' ~ type_double() ~ ')',
             'signal_config.limit_value',
             'signal_config.comparison',
         ) }} = 'breach'

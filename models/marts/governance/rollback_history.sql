@@ -64,7 +64,7 @@ night_rows as (
         rule_config.scope_type,
         '*' as scope,
         false as has_fired,
-        cast(null as double) as observed_value,
+        cast(null as {{ type_double() }}) as observed_value,
         rule_config.limit_value,
         cast(null as {{ dbt.type_bigint() }}) as sample_size,
         rule_config.severity,

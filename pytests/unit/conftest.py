@@ -1,0 +1,63 @@
+"""Shared generated scenarios (session-scoped: each is generated once)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import pytest
+
+from copilot_governance.generator import GenerationResult, GeneratorConfig, generate
+
+from . import checks
+
+END = date(2025, 3, 2)
+START_56 = date(2025, 1, 6)  # 56 days, the default length
+
+
+@pytest.fixture(scope="session")
+def default_result() -> GenerationResult:
+    """The default scenario (56 days, 2,000 tickets a day, no governance events)."""
+    return generate(GeneratorConfig(start_date=START_56, end_date=END))
+
+
+@pytest.fixture(scope="session")
+def default_con(default_result: GenerationResult) -> duckdb.DuckDBPyConnection:
+    return checks.connect(default_result.tables)
+
+
+@pytest.fixture(scope="session")
+def small_result() -> GenerationResult:
+    """A small scenario with every default (bad input, re-deliveries, late rows, unmapped)."""
+    return generate(
+        GeneratorConfig(
+            start_date=date(2025, 2, 10),
+            end_date=END,
+            pilot_start_date=date(2025, 2, 17),
+            tickets_per_day=400,
+            seed=7,
+        )
+    )
+
+
+@pytest.fixture(scope="session")
+def small_con(small_result: GenerationResult) -> duckdb.DuckDBPyConnection:
+    return checks.connect(small_result.tables)
+
+
+@pytest.fixture(scope="session", params=[1500, 150])
+def planted_result(request: pytest.FixtureRequest) -> GenerationResult:
+    """Every governance event, at a normal and at a very small volume."""
+    return generate(
+        GeneratorConfig(
+            start_date=date(2025, 1, 20),
+            end_date=END,
+            tickets_per_day=request.param,
+            plants=frozenset({"all-governance"}),
+        )
+    )
+
+
+@pytest.fixture(scope="session")
+def planted_con(planted_result: GenerationResult) -> duckdb.DuckDBPyConnection:
+    return checks.connect(planted_result.tables)

@@ -1,0 +1,173 @@
+"""Command line: `copilot-governance generate ...` and `copilot-governance validate ...`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from time import perf_counter
+
+from copilot_governance.generator import config as cfg
+
+DEFAULT_DB = "data/pilot.duckdb"
+
+
+def _date(text: str) -> date:
+    try:
+        return cfg.parse_date(text)
+    except cfg.ConfigError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _int(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid integer {text!r}") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="copilot-governance",
+        description="Pilot data generator and raw-table validation for the copilot governance warehouse.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    gen = sub.add_parser(
+        "generate",
+        help="generate the raw tables into a DuckDB file",
+        description="Generate raw.zs_ticket_outcomes, raw.zs_prompt_logs and "
+        "raw.zs_draft_confidence (deterministic for a seed and date range).",
+    )
+    gen.add_argument("--db", default=DEFAULT_DB, help=f"DuckDB file (default {DEFAULT_DB})")
+    gen.add_argument("--parquet-dir", type=Path, help="also write one Parquet file per table")
+    gen.add_argument("--manifest", type=Path, help="manifest JSON (default <db>.manifest.json)")
+    gen.add_argument("--start-date", type=_date, help="first day, YYYY-MM-DD (default: 56 days ending at the end date)")
+    gen.add_argument("--end-date", type=_date, help="last day, inclusive (default: yesterday UTC)")
+    gen.add_argument("--pilot-start-date", type=_date, help="first day of the pilot (default: start date + 28 days)")
+    gen.add_argument(
+        "--tickets-per-day",
+        type=_int,
+        default=cfg.DEFAULT_TICKETS_PER_DAY,
+        help=f"average tickets per day (default {cfg.DEFAULT_TICKETS_PER_DAY})",
+    )
+    gen.add_argument("--seed", type=_int, default=cfg.DEFAULT_SEED, help=f"random seed (default {cfg.DEFAULT_SEED})")
+    plant_names = ", ".join([*cfg.GOVERNANCE_PLANTS, *cfg.PLANT_GROUPS])
+    gen.add_argument(
+        "--plant",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help=f"plant a governance event (repeatable): {plant_names}",
+    )
+    gen.add_argument(
+        "--event-date", type=_date, help="as-of day d of the planted events (window d-2..d; default: end date)"
+    )
+    gen.add_argument("--no-bad-input", dest="bad_input", action="store_false", help="do not plant bad-input rows")
+    gen.add_argument("--no-redeliveries", dest="redeliveries", action="store_false", help="deliver every key once")
+    gen.add_argument("--no-late-rows", dest="late_rows", action="store_false", help="no late deliveries")
+    gen.add_argument(
+        "--no-unmapped", dest="unmapped", action="store_false", help="no new (unmapped) queue, intent or model"
+    )
+    gen.add_argument("--quiet", action="store_true", help="no progress or summary output")
+
+    val = sub.add_parser(
+        "validate",
+        help="validate the raw tables of a DuckDB file against the contract (Great Expectations)",
+    )
+    val.add_argument("--db", default=DEFAULT_DB, help=f"DuckDB file (default {DEFAULT_DB})")
+    val.add_argument(
+        "--sample-rows",
+        type=_int,
+        default=None,
+        help="validate a sample of this many rows per table (default: all rows)",
+    )
+    val.add_argument("--quiet", action="store_true", help="print only failures")
+    return parser
+
+
+def _generate(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    try:
+        config = cfg.GeneratorConfig(
+            start_date=args.start_date,
+            end_date=args.end_date,
+            pilot_start_date=args.pilot_start_date,
+            tickets_per_day=args.tickets_per_day,
+            seed=args.seed,
+            plants=cfg.resolve_plants(args.plant),
+            event_date=args.event_date,
+            bad_input=args.bad_input,
+            redeliveries=args.redeliveries,
+            late_rows=args.late_rows,
+            unmapped=args.unmapped,
+        )
+    except cfg.ConfigError as exc:
+        parser.error(str(exc))  # exits with status 2
+
+    from copilot_governance.generator import (
+        default_manifest_path,
+        generate,
+        write_duckdb,
+        write_manifest,
+        write_parquet,
+    )
+
+    def say(msg: str) -> None:
+        if not args.quiet:
+            print(msg, file=sys.stderr, flush=True)
+
+    t0 = perf_counter()
+    result = generate(config, progress=say)
+    t1 = perf_counter()
+    db = write_duckdb(result, args.db)
+    if args.parquet_dir is not None:
+        write_parquet(result, args.parquet_dir)
+    manifest = write_manifest(result, args.manifest or default_manifest_path(args.db))
+    t2 = perf_counter()
+    if not args.quiet:
+        print(
+            f"generated {config.start}..{config.end} (pilot from {config.pilot_start}), "
+            f"seed {config.seed}, plants: {', '.join(sorted(config.plants)) or 'none'}"
+        )
+        for table, rows in result.row_counts.items():
+            latest = result.manifest["latest_row_counts"][table]
+            print(f"  raw.{table}: {rows:,} rows ({latest:,} latest)")
+        print(f"  bad rows: {len(result.manifest['bad_rows'])}")
+        print(f"wrote {db} and {manifest}" + (f" and {args.parquet_dir}" if args.parquet_dir else ""))
+        print(f"timing: generate {t1 - t0:.1f}s, write {t2 - t1:.1f}s, total {t2 - t0:.1f}s")
+    return 0
+
+
+def _validate(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    if not Path(args.db).exists():
+        parser.error(f"database {args.db} does not exist")
+    from copilot_governance.validation import validate_database
+
+    results = validate_database(args.db, sample_rows=args.sample_rows)
+    ok = True
+    for res in results:
+        ok &= res.success
+        if res.success and args.quiet:
+            continue
+        status = "ok" if res.success else "FAILED"
+        print(
+            f"raw.{res.table}: {status} ({res.rows_checked:,} rows checked, "
+            f"{res.evaluated} expectations, {len(res.failures)} failed)"
+        )
+        for failure in res.failures:
+            print(f"  - {failure}")
+    return 0 if ok else 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "generate":
+        return _generate(args, parser)
+    return _validate(args, parser)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
