@@ -138,6 +138,21 @@ def test_each_planted_event_fires_only_its_rule(plants: tuple[str, ...], tmp_pat
     with duckdb.connect(str(scenario.db_path), read_only=True) as con:
         fired = set(con.execute("select rule, scope from marts.rollback_status").fetchall())
     assert fired == {(rule, expected_scope(rule, e["scope"])) for e in scenario.manifest["events"]}
+    if rule not in ERROR_RULES:
+        # Severity is configuration: the same rule configured `error` fails the build.
+        with duckdb.connect(str(scenario.db_path)) as con:
+            con.execute("update config.rollback_rules set severity = 'error' where rule = ?", [rule])
+        result = build(
+            scenario,
+            "--select",
+            selection[0],
+            "path:tests/rollback_gate",
+            "--indirect-selection",
+            "empty",
+            dbt_vars={"as_of_date": EVENT_DAY.isoformat()},
+        )
+        assert result.failing("fail") == [f"test.copilot_governance.{GATE_TESTS[rule]}"]
+        assert result.returncode != 0
 
 
 @pytest.mark.parametrize("bad", ["2026-02-30", "yesterday"])
