@@ -41,6 +41,9 @@
 {% macro validate_project_vars() %}
     {%- do project_var_int('max_future_days_after_load', 0, 365) -%}
     {%- do project_var_number('minor_edit_max', 0, 1) -%}
+    {%- do project_var_number('wilson_z', 0.01, 10) -%}
+    {%- do project_var_int('min_drafts', 1, 1000000) -%}
+    {%- do project_var_number('go_no_go_stop_acceptance_below', 0, 1) -%}
     {%- do as_of_date() -%}
 {% endmacro %}
 

@@ -11,8 +11,10 @@ export PILOT_DUCKDB_PATH="${PILOT_DUCKDB_PATH:-data/pilot.duckdb}"
 mkdir -p "$(dirname "$PILOT_DUCKDB_PATH")"
 
 if [ "${PILOT_SKIP_GENERATE:-0}" != "1" ]; then
+  # The demo data follows the committed pilot configuration: from the default pilot's baseline
+  # start to yesterday (UTC), with the copilot arm from its pilot start.
   echo "==> generating demo pilot data into $PILOT_DUCKDB_PATH (schema raw)"
-  .venv/bin/copilot-governance generate --db "$PILOT_DUCKDB_PATH"
+  .venv/bin/copilot-governance generate --db "$PILOT_DUCKDB_PATH" --pilot-config seeds/pilot/pilots.csv
 fi
 
 echo "==> dbt build on DuckDB ($PILOT_DUCKDB_PATH)"

@@ -116,8 +116,9 @@
     The latest delivery of each key of a raw table, with the contract rules it breaks:
     failed_rules (comma-separated rule codes, sorted; '' when valid), failed_rule_count and
     delivery_count (deliveries of the key). Latest = latest _loaded_at, then the table's
-    tie-breaks (latest updated_at for tickets), then a fingerprint of the row so the choice
-    among identical-time deliveries is deterministic. A row with a null key cannot be matched
+    tie-breaks (latest updated_at for tickets), then the row's other values in turn, so the
+    choice among identical-time deliveries is deterministic (sorting compares them only on ties,
+    which is cheaper than hashing every row). A row with a null key cannot be matched
     to other deliveries: it stands alone.
 -#}
 {% macro checked_latest_deliveries(source_relation, table_name) %}
@@ -128,7 +129,9 @@
     {%- for column in contract.tie_breakers -%}
         {%- do order_by.append(column ~ ' desc nulls last') -%}
     {%- endfor -%}
-    {%- do order_by.append(row_fingerprint(contract.columns) ~ ' desc') -%}
+    {%- for column in contract.columns if column not in ['_loaded_at'] + contract.tie_breakers -%}
+        {%- do order_by.append(column ~ ' desc nulls last') -%}
+    {%- endfor -%}
 
 with
 

@@ -135,3 +135,54 @@ def test_python_dash_m_runs_the_cli(tmp_path):
         timeout=120,
     )
     assert bad.returncode == 2 and "unknown plant" in bad.stderr
+
+
+def _pilots_csv(tmp_path, end: str = "") -> str:
+    path = tmp_path / "pilots.csv"
+    path.write_text(
+        "pilot_id,pilot_name,baseline_start_date,baseline_end_date,pilot_start_date,pilot_end_date,description\n"
+        f"p1,Pilot one,2025-02-01,2025-02-07,2025-02-08,{end},x\n"
+        "p2,Pilot two,2025-03-01,2025-03-07,2025-03-08,2025-03-12,y\n"
+    )
+    return str(path)
+
+
+def test_pilot_config_sets_the_range_and_pilot_start(tmp_path):
+    manifest_path = tmp_path / "m.json"
+    args = ["generate", "--db", str(tmp_path / "p.duckdb"), "--manifest", str(manifest_path), "--quiet"]
+    assert main([*args, "--pilot-config", _pilots_csv(tmp_path), "--end-date", "2025-02-14"]) == 0
+    manifest = json.loads(manifest_path.read_text())
+    assert (manifest["start_date"], manifest["pilot_start_date"], manifest["end_date"]) == (
+        "2025-02-01",
+        "2025-02-08",
+        "2025-02-14",
+    )
+    # A finished pilot ends the range at its end date; --pilot-id picks it.
+    assert main([*args, "--pilot-config", _pilots_csv(tmp_path), "--pilot-id", "p2"]) == 0
+    manifest = json.loads(manifest_path.read_text())
+    assert (manifest["start_date"], manifest["pilot_start_date"], manifest["end_date"]) == (
+        "2025-03-01",
+        "2025-03-08",
+        "2025-03-12",
+    )
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--pilot-id", "p9"], "pilot 'p9' is not in"),
+        (["--start-date", "2025-02-01"], "drop --start-date"),
+    ],
+)
+def test_pilot_config_errors(extra, message, tmp_path, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["generate", "--db", str(tmp_path / "p.duckdb"), "--pilot-config", _pilots_csv(tmp_path), *extra])
+    assert exc.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_pilot_id_without_config_is_refused(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["generate", "--db", str(tmp_path / "p.duckdb"), "--pilot-id", "p1"])
+    assert exc.value.code == 2
+    assert "--pilot-id needs --pilot-config" in capsys.readouterr().err

@@ -10,6 +10,7 @@ from pathlib import Path
 from time import perf_counter
 
 from copilot_governance.generator import config as cfg
+from copilot_governance.generator.pilot_config import read_pilot_windows
 
 DEFAULT_DB = "data/pilot.duckdb"
 
@@ -71,6 +72,13 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument(
         "--no-unmapped", dest="unmapped", action="store_false", help="no new (unmapped) queue, intent or model"
     )
+    gen.add_argument(
+        "--pilot-config",
+        type=Path,
+        help="take the date range and pilot start from a pilots seed (e.g. seeds/pilot/pilots.csv): "
+        "baseline start to the pilot's end date (or the end date / yesterday while it runs)",
+    )
+    gen.add_argument("--pilot-id", help="with --pilot-config: which pilot (default: the file's first)")
     gen.add_argument("--quiet", action="store_true", help="no progress or summary output")
 
     val = sub.add_parser(
@@ -89,11 +97,22 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _generate(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    start_date, end_date, pilot_start_date = args.start_date, args.end_date, args.pilot_start_date
     try:
+        if args.pilot_config is not None:
+            if start_date is not None or pilot_start_date is not None:
+                raise cfg.ConfigError(
+                    "--pilot-config sets the start and pilot start dates; drop --start-date/--pilot-start-date"
+                )
+            windows = read_pilot_windows(args.pilot_config, args.pilot_id)
+            start_date, pilot_start_date = windows.baseline_start, windows.pilot_start
+            end_date = end_date or windows.pilot_end
+        elif args.pilot_id is not None:
+            raise cfg.ConfigError("--pilot-id needs --pilot-config")
         config = cfg.GeneratorConfig(
-            start_date=args.start_date,
-            end_date=args.end_date,
-            pilot_start_date=args.pilot_start_date,
+            start_date=start_date,
+            end_date=end_date,
+            pilot_start_date=pilot_start_date,
             tickets_per_day=args.tickets_per_day,
             seed=args.seed,
             plants=cfg.resolve_plants(args.plant),

@@ -1,0 +1,121 @@
+{#-
+    The six scorecard metrics per pilot x queue x region x period, with numerator and denominator:
+    period baseline = all tickets solved in the baseline window; pilot = copilot-enabled tickets
+    solved in the pilot window; control = the other tickets solved in the pilot window. Draft
+    acceptance counts the drafts of those tickets. For aht_seconds the numerator is the summed
+    handle time, the denominator the tickets with one, and value_stddev their sample stddev.
+-#}
+{%- set metrics = [
+    ('aht_seconds', 'handle_time_seconds_total', 'aht_tickets', 1),
+    ('csat_pct', 'csat_good_responses', 'csat_responses', 100),
+    ('fcr_rate', 'fcr_tickets', 'agent_tickets_solved', 1),
+    ('escalation_rate', 'escalated_tickets', 'agent_tickets_solved', 1),
+    ('deflection_rate', 'deflected_tickets', 'tickets_solved', 1),
+    ('draft_acceptance_rate', 'drafts_accepted', 'drafts_decided', 1),
+] -%}
+{%- set unpivot = [] -%}
+{%- for metric, numerator, denominator, scale in metrics -%}
+{%- set value = safe_divide(numerator, denominator) -%}
+{%- if metric == 'aht_seconds' -%}
+{%- do unpivot.append({
+            'metric': metric, 'numerator': numerator, 'denominator': denominator, 'scale': scale, 'value': value,
+            'stddev': 'handle_time_seconds_stddev',
+            'lower': mean_interval_bound(value, 'handle_time_seconds_stddev', denominator, -1),
+            'upper': mean_interval_bound(value, 'handle_time_seconds_stddev', denominator, 1),
+        }) -%}
+{%- else -%}
+{%- do unpivot.append({
+            'metric': metric, 'numerator': numerator, 'denominator': denominator, 'scale': scale, 'value': value,
+            'stddev': 'cast(null as ' ~ type_double() ~ ')',
+            'lower': wilson_lower(numerator, denominator, scale),
+            'upper': wilson_upper(numerator, denominator, scale),
+        }) -%}
+{%- endif -%}
+{%- endfor %}
+
+with
+
+windows as (
+
+    select * from {{ ref('int_pilots__windows') }}
+
+),
+
+tickets as (
+
+    select * from {{ ref('fct_tickets') }}
+    where is_solved
+
+),
+
+ticket_periods as (
+
+    select
+        tickets.*,
+        windows.pilot_id,
+        case
+            when tickets.solved_date between windows.baseline_start_date and windows.baseline_end_date
+                then 'baseline'
+            when tickets.is_copilot_enabled then 'pilot'
+            else 'control'
+        end as period
+    from windows
+    inner join tickets
+        on
+            windows.queue = tickets.queue
+            and windows.region = tickets.region
+            and (
+                tickets.solved_date between windows.baseline_start_date and windows.baseline_end_date
+                or tickets.solved_date between windows.pilot_start_date and windows.pilot_evaluated_end_date
+            )
+
+),
+
+aggregated as (
+
+    select
+        pilot_id,
+        queue,
+        region,
+        period,
+        count(*) as tickets_solved,
+        {{ count_where('is_agent_solved') }} as agent_tickets_solved,
+        count(agent_handle_time_seconds) as aht_tickets,
+        cast(sum(agent_handle_time_seconds) as {{ type_double() }}) as handle_time_seconds_total,
+        stddev_samp(agent_handle_time_seconds) as handle_time_seconds_stddev,
+        {{ count_where('is_csat_response') }} as csat_responses,
+        {{ count_where('is_csat_good') }} as csat_good_responses,
+        {{ count_where('is_first_contact_resolution') }} as fcr_tickets,
+        {{ count_where('is_escalated') }} as escalated_tickets,
+        {{ count_where('is_deflected') }} as deflected_tickets,
+        cast(sum(drafts_decided) as {{ dbt.type_bigint() }}) as drafts_decided,
+        cast(sum(drafts_accepted) as {{ dbt.type_bigint() }}) as drafts_accepted
+    from ticket_periods
+    group by pilot_id, queue, region, period
+
+),
+
+unpivoted as (
+
+    {% for m in unpivot %}
+    select
+        pilot_id,
+        queue,
+        region,
+        period,
+        '{{ m.metric }}' as metric,
+        cast({{ m.numerator }} as {{ type_double() }}) as numerator,
+        cast({{ m.denominator }} as {{ dbt.type_bigint() }}) as denominator,
+        {{ m.scale }} * {{ m.value }} as metric_value,
+        {{ m.stddev }} as value_stddev,
+        {{ m.lower }} as value_lower,
+        {{ m.upper }} as value_upper
+    from aggregated
+    {% if not loop.last %}
+    union all
+    {% endif %}
+    {% endfor %}
+
+)
+
+select * from unpivoted

@@ -1,0 +1,117 @@
+{#-
+    One row per valid ticket with its outcome flags (int_tickets__outcome_flags), its drafts
+    (counted by funnel step) and its model calls with their cost. Coverage: a copilot-enabled
+    agent-solved ticket is covered when at least one draft was written for it.
+-#}
+with
+
+tickets as (
+
+    select * from {{ ref('int_tickets__outcome_flags') }}
+
+),
+
+drafts as (
+
+    select * from {{ ref('fct_drafts') }}
+
+),
+
+calls as (
+
+    select * from {{ ref('fct_model_calls') }}
+
+),
+
+drafts_per_ticket as (
+
+    select
+        ticket_id,
+        count(*) as drafts_written,
+        {{ count_where('is_shown') }} as drafts_shown,
+        {{ count_where('is_decided') }} as drafts_decided,
+        {{ count_where('is_accepted') }} as drafts_accepted
+    from drafts
+    group by ticket_id
+
+),
+
+calls_per_ticket as (
+
+    select
+        ticket_id,
+        count(*) as model_calls,
+        {{ count_where('not is_priced') }} as unpriced_model_calls,
+        case when {{ count_where('not is_priced') }} = 0 then sum(cost_usd) end as model_cost_usd
+    from calls
+    group by ticket_id
+
+),
+
+joined as (
+
+    select
+        tickets.*,
+        calls_per_ticket.model_cost_usd,
+        coalesce(drafts_per_ticket.drafts_written, 0) as drafts_written,
+        coalesce(drafts_per_ticket.drafts_shown, 0) as drafts_shown,
+        coalesce(drafts_per_ticket.drafts_decided, 0) as drafts_decided,
+        coalesce(drafts_per_ticket.drafts_accepted, 0) as drafts_accepted,
+        coalesce(drafts_per_ticket.drafts_written, 0) > 0 as has_draft,
+        coalesce(tickets.is_agent_solved and tickets.is_copilot_enabled, false) as is_coverage_eligible,
+        case
+            when tickets.is_agent_solved and tickets.is_copilot_enabled
+                then coalesce(drafts_per_ticket.drafts_written, 0) > 0
+        end as is_covered,
+        coalesce(calls_per_ticket.model_calls, 0) as model_calls,
+        coalesce(calls_per_ticket.unpriced_model_calls, 0) as unpriced_model_calls
+    from tickets
+    left join drafts_per_ticket
+        on tickets.ticket_id = drafts_per_ticket.ticket_id
+    left join calls_per_ticket
+        on tickets.ticket_id = calls_per_ticket.ticket_id
+
+),
+
+final as (
+
+    select
+        ticket_id,
+        created_at,
+        solved_at,
+        solved_date,
+        queue,
+        intent,
+        region,
+        channel,
+        is_copilot_enabled,
+        resolved_by,
+        agent_id,
+        handle_time_seconds,
+        agent_replies,
+        reopens,
+        satisfaction_rating,
+        is_solved,
+        is_agent_solved,
+        is_deflected,
+        is_first_contact_resolution,
+        is_escalated,
+        is_reopened,
+        agent_handle_time_seconds,
+        is_csat_response,
+        is_csat_good,
+        drafts_written,
+        drafts_shown,
+        drafts_decided,
+        drafts_accepted,
+        has_draft,
+        is_coverage_eligible,
+        is_covered,
+        model_calls,
+        unpriced_model_calls,
+        model_cost_usd
+    from joined
+
+)
+
+select * from final
