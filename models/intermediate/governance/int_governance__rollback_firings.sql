@@ -22,8 +22,11 @@ violations as (
 
 call_dates as (
 
-    select distinct cast(logged_at as date) as eval_date
+    -- every day with calls, and the as-of day (evaluated even when it has no call of its own)
+    select cast(logged_at as date) as eval_date
     from {{ ref('stg_copilot__prompt_logs') }}
+    union
+    select {{ as_of_date_literal() }} as eval_date
 
 ),
 
