@@ -181,3 +181,35 @@ def test_rollback_status_reports_value_limit_and_action(pilot: AllEvents):
     assert row["observed_value"] < row["limit_value"] == rules["csat_drop"]["limit"] == 80.0
     assert row["action"] == rules["csat_drop"]["action"]
     assert row["severity"] == "warn"
+
+
+#: Days after an event's last day that its rule may still fire (the event is still in a window).
+TRAILING_DAYS = {"residency_violation": 2, "csat_drop": 2, "escalation_breach": 2, "confidence_drift": 5}
+EVENT_RULE = {
+    "residency_violation": "residency_violation",
+    "residency_no_policy": "residency_violation",
+    "residency_unknown_ticket": "residency_violation",
+    "confidence_drift": "confidence_drift",
+    "escalation_spike": "escalation_breach",
+    "csat_drop": "csat_drop",
+}
+
+
+def test_rules_fire_only_for_planted_events(pilot: AllEvents):
+    """Over every day of the pilot, each firing belongs to a planted event's scope and window."""
+    scopes = {
+        "residency_violation": lambda s: s["region"] or "unknown",
+        "confidence_drift": lambda s: f"{s['intent']}/{s['region']}",
+        "escalation_breach": lambda s: f"{s['intent']}/{s['region']}",
+        "csat_drop": lambda s: f"{s['queue']}/{s['region']}",
+    }
+    allowed = set()
+    for event in pilot.scenario.manifest["events"]:
+        rule = EVENT_RULE[event["event"]]
+        first = dt.date.fromisoformat(event["first_date"])
+        last = dt.date.fromisoformat(event["last_date"]) + dt.timedelta(days=TRAILING_DAYS[rule])
+        for offset in range((last - first).days + 1):
+            allowed.add((first + dt.timedelta(days=offset), rule, scopes[rule](event["scope"])))
+    firings = pilot.query("select eval_date, rule, scope from intermediate.int_governance__rollback_firings")
+    assert firings
+    assert {(r["eval_date"], r["rule"], r["scope"]) for r in firings} <= allowed
