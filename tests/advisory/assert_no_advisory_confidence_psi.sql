@@ -1,0 +1,7 @@
+{#-
+    Advisory check: warns when signal confidence_psi fires on the as-of day (one row per
+    scope); severity from advisory_signals.
+-#}
+{{ config(**gate_test_config('advisory')) }}
+
+{{ gate_failures(ref('advisory_status'), 'signal', 'confidence_psi') }}
