@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -90,15 +91,21 @@ def _compiled_sql(node: dict, work: Path) -> str:
     return text
 
 
+def _parse_error(item: tuple[str, str]) -> str | None:
+    unique_id, sql = item
+    try:
+        sqlfluff.parse(sql, dialect="snowflake")
+    except Exception as exc:  # sqlfluff's APIParsingError lists every unparsable segment
+        return f"{unique_id}: {str(exc)[:500]}"
+    return None
+
+
 def test_every_compiled_node_parses_in_snowflake_dialect(compiled):
     result, manifest, work = compiled
     assert result.returncode == 0, result.output[-3000:]
-    failures = []
-    for node in _compiled_nodes(manifest):
-        try:
-            sqlfluff.parse(_compiled_sql(node, work), dialect="snowflake")
-        except Exception as exc:  # sqlfluff's APIParsingError lists every unparsable segment
-            failures.append(f"{node['unique_id']}: {str(exc)[:500]}")
+    items = [(node["unique_id"], _compiled_sql(node, work)) for node in _compiled_nodes(manifest)]
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        failures = [error for error in pool.map(_parse_error, items, chunksize=16) if error]
     assert failures == [], "\n".join(failures)
 
 
