@@ -5,8 +5,8 @@
     - kpi_target: every scorecard row whose metric has a KPI target (per queue x region);
     - slo: coverage_rate (copilot-enabled agent-solved tickets, by solved day) and
       draft_latency_p95_ms (exact p95 over the window's ok calls, by logged_at day) per queue x region;
-    - residency: prompt calls in the pilot window for tickets in scope whose processing_region the
-      residency policy does not allow for the ticket's region (a region without a policy counts).
+    - residency: the pilot's calls (pilot window, tickets in scope) that anomaly_residency_mismatch
+      reports, against the residency_violation rollback rule's limit (rollback_rules: 0 tolerated).
     A value below the metric's minimum sample (seed kpi_min_samples) is insufficient_data.
 -#}
 with
@@ -47,9 +47,16 @@ calls as (
 
 ),
 
-residency_policy as (
+residency_violations as (
 
-    select * from {{ ref('residency_policy') }}
+    select prompt_id from {{ ref('anomaly_residency_mismatch') }}
+
+),
+
+residency_limit as (
+
+    select limit_value from {{ ref('int_governance__signal_config') }}
+    where signal = 'residency_violation'
 
 ),
 
@@ -199,22 +206,17 @@ residency as (
         'residency' as criterion,
         'all' as scope,
         'residency_violations' as metric,
-        cast(coalesce(sum(case
-            when pilot_calls.prompt_id is null then 0
-            when residency_policy.allowed_processing_region is null then 1
-            else 0
-        end), 0) as {{ type_double() }}) as criterion_value,
+        cast(count(residency_violations.prompt_id) as {{ type_double() }}) as criterion_value,
         'at_most' as comparison,
-        cast(0 as {{ type_double() }}) as limit_value,
+        max(residency_limit.limit_value) as limit_value,
         cast(count(pilot_calls.prompt_id) as {{ dbt.type_bigint() }}) as sample_size,
         cast(0 as {{ dbt.type_int() }}) as min_sample
     from pilot_windows
+    cross join residency_limit
     left join pilot_calls
         on pilot_windows.pilot_id = pilot_calls.pilot_id
-    left join residency_policy
-        on
-            pilot_calls.ticket_region = residency_policy.ticket_region
-            and pilot_calls.processing_region = residency_policy.allowed_processing_region
+    left join residency_violations
+        on pilot_calls.prompt_id = residency_violations.prompt_id
     group by pilot_windows.pilot_id
 
 ),
