@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -22,15 +21,27 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 
 
+# Runs one command in a fresh interpreter and prints the peak RSS (KiB) of that command alone,
+# so each step's figure is its own and not the largest child of the benchmark so far.
+_PEAK_RSS_WRAPPER = (
+    "import resource, subprocess, sys; "
+    "rc = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode; "
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); "
+    "sys.exit(rc)"
+)
+
+
 def run_measured(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Run cmd; return (wall seconds, peak RSS in MiB of that child)."""
+    """Run cmd; return (wall seconds, peak RSS in MiB of that command)."""
     started = time.perf_counter()
-    proc = subprocess.run(["/usr/bin/env", *cmd], cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-c", _PEAK_RSS_WRAPPER, *cmd], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
     elapsed = time.perf_counter() - started
     if proc.returncode != 0:
         sys.stderr.write(proc.stdout[-5000:] + proc.stderr[-5000:])
         raise SystemExit(f"benchmark step failed: {' '.join(cmd)}")
-    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    peak_kib = int(proc.stderr.strip().splitlines()[-1])
     return elapsed, peak_kib / 1024
 
 
@@ -93,7 +104,7 @@ def main() -> None:
     build_s, build_mib = run_measured(
         [str(BIN / "dbt"), "build", "--target", "duckdb", "--vars", f"{{as_of_date: '{end.isoformat()}'}}"], env
     )
-    print(f"dbt build (DuckDB, 2 threads): {build_s:.1f} s wall, peak RSS (largest child so far) {build_mib:,.0f} MiB")
+    print(f"dbt build (DuckDB, 2 threads): {build_s:.1f} s wall, peak RSS {build_mib:,.0f} MiB")
     print(f"artefacts in {work_dir}")
 
 
