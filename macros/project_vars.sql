@@ -4,32 +4,20 @@
     at the start of every run (on-run-start), so a bad --vars fails before any model builds.
 -#}
 {% macro project_var_int(name, min_value, max_value) %}
-    {%- set raw = var(name) -%}
-    {%- set text = raw | string | trim -%}
-    {%- if raw is boolean or not (text | replace('-', '', 1)).isdigit() -%}
-        {{ exceptions.raise_compiler_error(
-            "Invalid value for var '" ~ name ~ "': '" ~ raw ~ "'. Expected a whole number from "
-            ~ min_value ~ " to " ~ max_value ~ ", e.g. --vars '{" ~ name ~ ": " ~ min_value ~ "}'.") }}
-    {%- endif -%}
-    {%- set value = text | int -%}
-    {%- if value < min_value or value > max_value -%}
-        {{ exceptions.raise_compiler_error(
-            "Invalid value for var '" ~ name ~ "': " ~ value ~ " is outside " ~ min_value ~ " to " ~ max_value ~ ".") }}
-    {%- endif -%}
-    {{ return(value) }}
+    {{ return(project_var_number(name, min_value, max_value, whole=true)) }}
 {% endmacro %}
 
 
-{% macro project_var_number(name, min_value, max_value) %}
+{% macro project_var_number(name, min_value, max_value, whole=false) %}
     {%- set raw = var(name) -%}
     {%- set text = raw | string | trim -%}
-    {%- set digits = text | replace('-', '', 1) | replace('.', '', 1) -%}
+    {%- set digits = text | replace('-', '', 1) if whole else text | replace('-', '', 1) | replace('.', '', 1) -%}
     {%- if raw is boolean or not digits.isdigit() -%}
         {{ exceptions.raise_compiler_error(
-            "Invalid value for var '" ~ name ~ "': '" ~ raw ~ "'. Expected a number from "
-            ~ min_value ~ " to " ~ max_value ~ ".") }}
+            "Invalid value for var '" ~ name ~ "': '" ~ raw ~ "'. Expected a " ~ ('whole number' if whole else 'number')
+            ~ " from " ~ min_value ~ " to " ~ max_value ~ ", e.g. --vars '{" ~ name ~ ": " ~ min_value ~ "}'.") }}
     {%- endif -%}
-    {%- set value = text | float -%}
+    {%- set value = (text | int) if whole else (text | float) -%}
     {%- if value < min_value or value > max_value -%}
         {{ exceptions.raise_compiler_error(
             "Invalid value for var '" ~ name ~ "': " ~ value ~ " is outside " ~ min_value ~ " to " ~ max_value ~ ".") }}

@@ -27,3 +27,16 @@
 {% macro as_of_date_literal() -%}
     cast('{{ as_of_date() }}' as date)
 {%- endmacro %}
+
+
+{#-
+    The days a signal view is evaluated for: every day of `date_column` in `relation` (a CTE or
+    relation), and the as-of day itself, so a quiet as-of day is still judged on the rest of its
+    window. The body of each anomaly and advisory view's eval_dates CTE.
+-#}
+{% macro signal_eval_dates(relation, date_column) %}
+    select {{ date_column }} as eval_date
+    from {{ relation }}
+    union
+    select {{ as_of_date_literal() }} as eval_date
+{%- endmacro %}

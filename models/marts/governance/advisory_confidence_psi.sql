@@ -39,11 +39,8 @@ bin_series as (
 
 eval_dates as (
 
-    -- every day with data, and the as-of day (evaluated even when it has no data of its own)
-    select drafted_date as eval_date
-    from bins_daily
-    union
-    select {{ as_of_date_literal() }} as eval_date
+    -- every day with data, and the as-of day
+    {{ signal_eval_dates('bins_daily', 'drafted_date') }}
 
 ),
 

@@ -25,11 +25,8 @@ signal_config as (
 
 eval_dates as (
 
-    -- every day with data, and the as-of day (evaluated even when it has no data of its own)
-    select logged_date as eval_date
-    from calls
-    union
-    select {{ as_of_date_literal() }} as eval_date
+    -- every day with data, and the as-of day
+    {{ signal_eval_dates('calls', 'logged_date') }}
 
 ),
 

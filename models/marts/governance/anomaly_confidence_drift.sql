@@ -21,11 +21,8 @@ rule_config as (
 
 eval_dates as (
 
-    -- every day with data, and the as-of day (evaluated even when it has no data of its own)
-    select drafted_date as eval_date
-    from drafts_daily
-    union
-    select {{ as_of_date_literal() }} as eval_date
+    -- every day with data, and the as-of day
+    {{ signal_eval_dates('drafts_daily', 'drafted_date') }}
 
 ),
 

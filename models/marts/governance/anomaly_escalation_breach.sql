@@ -21,11 +21,8 @@ rule_config as (
 
 eval_dates as (
 
-    -- every day with data, and the as-of day (evaluated even when it has no data of its own)
-    select solved_date as eval_date
-    from tickets_daily
-    union
-    select {{ as_of_date_literal() }} as eval_date
+    -- every day with data, and the as-of day
+    {{ signal_eval_dates('tickets_daily', 'solved_date') }}
 
 ),
 
