@@ -1,6 +1,8 @@
 {#-
-    The raw source contract (shared/contract/raw-sources.md, v1) as data: for each raw table,
-    its key, its delivery tie-breaks and the rules whose breach makes a row bad input.
+    The raw source contract (shared/contract/raw-sources.md, v1.1) as data: for each raw table,
+    its key, its delivery tie-breaks, the rules whose breach makes a row bad input, the event
+    timestamp whose UTC day a row's volume counts on, its lateness allowance (v1.1: tickets 3
+    days, calls and drafts 6 hours) and whether rows are expected before a pilot starts.
     This is the one place the rules are written; base models, staging and the quarantine
     all derive from it.
 -#}
@@ -9,6 +11,9 @@
         'zs_ticket_outcomes': {
             'key': 'ticket_id',
             'tie_breakers': ['updated_at'],
+            'event_timestamp': 'created_at',
+            'lateness_allowance_hours': 72,
+            'expected_before_pilot': true,
             'columns': [
                 'ticket_id', 'created_at', 'updated_at', 'solved_at', 'queue', 'intent', 'region',
                 'channel', 'copilot_enabled', 'resolved_by', 'agent_id', 'handle_time_seconds',
@@ -30,6 +35,9 @@
         'zs_prompt_logs': {
             'key': 'prompt_id',
             'tie_breakers': [],
+            'event_timestamp': 'logged_at',
+            'lateness_allowance_hours': 6,
+            'expected_before_pilot': false,
             'columns': [
                 'prompt_id', 'ticket_id', 'draft_id', 'logged_at', 'processing_region', 'model',
                 'prompt_template_version', 'input_tokens', 'output_tokens', 'latency_ms', 'status',
@@ -49,6 +57,9 @@
         'zs_draft_confidence': {
             'key': 'draft_id',
             'tie_breakers': [],
+            'event_timestamp': 'drafted_at',
+            'lateness_allowance_hours': 6,
+            'expected_before_pilot': false,
             'columns': [
                 'draft_id', 'ticket_id', 'prompt_id', 'intent', 'confidence_score', 'drafted_at',
                 'suggestion_mode', 'agent_action', 'edit_distance_ratio', 'sent_at', '_loaded_at',
@@ -114,8 +125,9 @@
 
 {#-
     The latest delivery of each key of a raw table, with the contract rules it breaks:
-    failed_rules (comma-separated rule codes, sorted; '' when valid), failed_rule_count and
-    delivery_count (deliveries of the key). Latest = latest _loaded_at, then the table's
+    failed_rules (comma-separated rule codes, sorted; '' when valid), failed_rule_count,
+    delivery_count (deliveries of the key) and first_loaded_at (its first delivery).
+    Latest = latest _loaded_at, then the table's
     tie-breaks (latest updated_at for tickets), then the row's other values in turn, so the
     choice among identical-time deliveries is deterministic (sorting compares them only on ties,
     which is cheaper than hashing every row). A row with a null key cannot be matched
@@ -153,7 +165,11 @@ ranked as (
         case
             when {{ key }} is null then 1
             else count(*) over (partition by {{ key }})
-        end as delivery_count
+        end as delivery_count,
+        case
+            when {{ key }} is null then _loaded_at
+            else min(_loaded_at) over (partition by {{ key }})
+        end as first_loaded_at
     from source_rows
 
 ),
@@ -170,6 +186,7 @@ checked as (
     select
         {{ contract.columns | join(',\n        ') }},
         delivery_count,
+        first_loaded_at,
         {% for rule in rules -%}
         case when {{ rule.condition }} then 1 else 0 end
         {%- if not loop.last %} + {% endif %}
@@ -185,4 +202,14 @@ checked as (
 )
 
 select * from checked
+{% endmacro %}
+
+
+{#- The three raw tables with their base (latest delivery) and staging models: one list for every audit and load model. -#}
+{% macro raw_tables() %}
+    {{ return([
+        {'source_table': 'zs_ticket_outcomes', 'base': 'base_copilot__ticket_outcomes', 'staged': 'stg_copilot__ticket_outcomes'},
+        {'source_table': 'zs_prompt_logs', 'base': 'base_copilot__prompt_logs', 'staged': 'stg_copilot__prompt_logs'},
+        {'source_table': 'zs_draft_confidence', 'base': 'base_copilot__draft_confidence', 'staged': 'stg_copilot__draft_confidence'},
+    ]) }}
 {% endmacro %}

@@ -1,14 +1,14 @@
 {#-
     The rollback gate and the advisory checks are singular data tests over rollback_status /
-    advisory_status that return the rows of one rule (or signal) firing on the as-of day.
+    advisory_status that return the rows of one rule (or signal) firing in this run.
 
-    Severity comes from configuration at run time: each returned row carries the `severity` of
-    its rule from the seed (rollback_rules.csv / advisory_signals.csv). dbt decides a test's
-    outcome from two SQL conditions on the failing rows (warn_if, error_if), so the tests are
-    declared with severity error, warn_if '!= 0' and an error_if that is true only when a returned
-    row's configured severity is error. A rule configured `warn` therefore warns (exit 0) and a
-    rule configured `error` fails the build, without the severity being written in the test.
-    Failing rows are stored (store_failures) in the audit schema, one table per test.
+    Severity comes from the data at run time: each returned row carries the `severity` this
+    build gives it (rollback_status: error only for a firing that fails this build under the
+    nightly's duty, see rollback_runs; advisory_status: the seed's). dbt decides a test's outcome
+    from two SQL conditions on the failing rows (warn_if, error_if), so the tests are declared
+    with severity error, warn_if '!= 0' and an error_if that is true only when a returned row's
+    severity is error. Failing rows are stored (store_failures) in the audit schema, one table
+    per test, and printed on the console by report_governance_firings (on-run-end).
 -#}
 {% macro gate_test_config(tag='rollback_gate') %}
     {{ return({
@@ -21,20 +21,56 @@
 {% endmacro %}
 
 
-{#-
-    The rows of rule_name in a status relation (rollback_status or advisory_status), i.e. its
-    firings, each with a one-line message for the operator: rule, scope, observed vs limit, action.
--#}
+{#- The rows of rule_name in a status relation (rollback_status or advisory_status): its firings. -#}
 {% macro gate_failures(status_relation, rule_column, rule_name) %}
-    {%- set observed = "cast(round(observed_value, 4) as " ~ dbt.type_string() ~ ")" -%}
-    {%- set limit = "cast(round(limit_value, 4) as " ~ dbt.type_string() ~ ")" -%}
-    select
-        *,
-        {{ dbt.concat([
-            rule_column, "' fired for '", 'scope', "': observed '", observed,
-            "case when comparison = 'less_than' then ' < limit ' else ' > limit ' end",
-            limit, "'; action: '", 'action',
-        ]) }} as message
+    select *
     from {{ status_relation }}
     where {{ rule_column }} = '{{ rule_name }}'
+{% endmacro %}
+
+
+{#-
+    The one-line message of a firing, for the console, the stored failures and the brief:
+    rule, scope, night (and whether provisional), observed value against limit, reason, action.
+    Arguments are SQL expressions.
+-#}
+{% macro firing_message(rule, scope, night, is_provisional, observed_value, comparison, limit_value, reason, action) %}
+    {%- set as_text = dbt.type_string() -%}
+    {{ dbt.concat([
+        rule, "' fired for '", scope,
+        "' (night '", 'cast(' ~ night ~ ' as ' ~ as_text ~ ')',
+        "case when " ~ is_provisional ~ " then ', provisional' else '' end", "'): observed '",
+        "coalesce(cast(round(" ~ observed_value ~ ", 4) as " ~ as_text ~ "), 'none')",
+        "case when " ~ comparison ~ " = 'less_than' then ' < limit ' else ' > limit ' end",
+        "coalesce(cast(round(" ~ limit_value ~ ", 4) as " ~ as_text ~ "), 'none')",
+        "coalesce('; ' || " ~ reason ~ ", '')",
+        "'; action: '", action,
+    ]) }}
+{%- endmacro %}
+
+
+{#-
+    on-run-end: print, for every gate or advisory test that failed or warned, each stored firing's
+    message, so an operator reads what fired without a query. Needs the tests' store_failures.
+-#}
+{% macro report_governance_firings(results) %}
+    {%- if not execute -%}{{ return('') }}{%- endif -%}
+    {%- set lines = [] -%}
+    {%- for result in results -%}
+        {%- set node = result.node -%}
+        {%- if node.resource_type == 'test' and result.status in ['fail', 'warn']
+            and ('rollback_gate' in node.tags or 'advisory' in node.tags) and node.relation_name -%}
+            {%- set rows = run_query('select severity, message from ' ~ node.relation_name ~ ' order by message') -%}
+            {%- for row in rows -%}
+                {%- do lines.append((row[0] | upper) ~ ' ' ~ row[1]) -%}
+            {%- endfor -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- if lines -%}
+        {{ log('Governance firings of this run (' ~ (lines | length) ~ '):', info=true) }}
+        {%- for line in lines -%}
+            {{ log('  ' ~ line, info=true) }}
+        {%- endfor -%}
+    {%- endif -%}
+    {{ return('') }}
 {% endmacro %}

@@ -30,13 +30,23 @@
 
 
 {#-
-    The days a signal view is evaluated for: every day of `date_column` in `relation` (a CTE or
-    relation), and the as-of day itself, so a quiet as-of day is still judged on the rest of its
-    window. The body of each anomaly and advisory view's eval_dates CTE.
+    The one definition of a signal's windows: the days between an input day and the evaluated
+    day (0 = the evaluated day itself), whether an input day falls in the current window (the
+    current_window_days ending on the evaluated day) or in the windows read at all (current and
+    the reference_window_days just before it). `config` is a relation or CTE of
+    int_governance__signal_config.
 -#}
-{% macro signal_eval_dates(relation, date_column) %}
-    select {{ date_column }} as eval_date
-    from {{ relation }}
-    union
-    select {{ as_of_date_literal() }} as eval_date
+{% macro signal_days_before(input_date, eval_date) -%}
+    {{ dbt.datediff(input_date, eval_date, 'day') }}
+{%- endmacro %}
+
+
+{% macro in_signal_windows(input_date, eval_date, config) -%}
+    {{ signal_days_before(input_date, eval_date) }}
+    between 0 and {{ config }}.current_window_days + coalesce({{ config }}.reference_window_days, 0) - 1
+{%- endmacro %}
+
+
+{% macro in_current_window(input_date, eval_date, config) -%}
+    {{ signal_days_before(input_date, eval_date) }} between 0 and {{ config }}.current_window_days - 1
 {%- endmacro %}

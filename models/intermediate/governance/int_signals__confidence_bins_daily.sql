@@ -25,6 +25,7 @@ binned as (
         drafts.drafted_date,
         drafts.intent,
         drafts.ticket_region as region,
+        drafts.confidence_score,
         case
             when drafts.confidence_score >= 1 then psi_config.bins - 1
             else cast(floor(drafts.confidence_score * psi_config.bins) as {{ dbt.type_int() }})
@@ -41,7 +42,8 @@ aggregated as (
         intent,
         region,
         bin_index,
-        count(*) as drafts
+        count(*) as drafts,
+        sum(confidence_score) as confidence_sum
     from binned
     group by drafted_date, intent, region, bin_index
 

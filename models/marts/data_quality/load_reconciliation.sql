@@ -1,9 +1,5 @@
 {#- Per raw table: rows delivered, superseded re-deliveries, latest rows, and where each latest row went. -#}
-{%- set tables = [
-    {'source_table': 'zs_ticket_outcomes', 'base': 'base_copilot__ticket_outcomes', 'staged': 'stg_copilot__ticket_outcomes'},
-    {'source_table': 'zs_prompt_logs', 'base': 'base_copilot__prompt_logs', 'staged': 'stg_copilot__prompt_logs'},
-    {'source_table': 'zs_draft_confidence', 'base': 'base_copilot__draft_confidence', 'staged': 'stg_copilot__draft_confidence'},
-] -%}
+{%- set tables = raw_tables() -%}
 
 with
 

@@ -1,33 +1,51 @@
 {#-
-    The rollback rules that fire on the as-of day (var as_of_date, validated; default yesterday
-    UTC): one row per rule x scope, empty when nothing fires, with the observed value, the limit
-    and the playbook action from rollback_rules. The rollback gate tests (tests/rollback_gate/)
-    read this relation, which nothing else depends on, so a failing gate skips no mart.
+    What fires in this run (the latest run of rollback_runs): one row per rule x scope that fired,
+    on the as-of night or on an earlier night re-evaluated once settled (night); empty when nothing
+    fires. severity is what this build gives the firing: error only when it fails this build under
+    the nightly's duty (fails_build), warn otherwise (provisional, or already failed a build);
+    rule_severity is the rule's configured one. The rollback gate tests (tests/rollback_gate/)
+    read this relation, which nothing depends on, so a failing gate skips no model.
 -#}
 with
 
-firings as (
+runs as (
 
-    select * from {{ ref('int_governance__rollback_firings') }}
-    where eval_date = {{ as_of_date_literal() }}
+    select * from {{ ref('rollback_runs') }}
+
+),
+
+latest_run as (
+
+    select max(run_sequence) as run_sequence
+    from runs
 
 ),
 
 final as (
 
     select
-        eval_date as as_of_date,
-        rule,
-        scope_type,
-        scope,
-        observed_value,
-        limit_value,
-        action,
-        comparison,
-        cast(sample_size as {{ dbt.type_bigint() }}) as sample_size,
-        window_start_date,
-        severity
-    from firings
+        runs.run_as_of_date as as_of_date,
+        runs.rule,
+        runs.as_of_date as night,
+        runs.is_provisional,
+        runs.scope_type,
+        runs.scope,
+        runs.observed_value,
+        runs.limit_value,
+        runs.action,
+        runs.comparison,
+        runs.sample_size,
+        runs.window_start_date,
+        case when runs.fails_build then 'error' else 'warn' end as severity,
+        runs.severity as rule_severity,
+        runs.fails_build,
+        runs.reason,
+        runs.message,
+        runs.run_id
+    from runs
+    inner join latest_run
+        on runs.run_sequence = latest_run.run_sequence
+    where runs.status = 'fired'
 
 )
 
