@@ -37,9 +37,9 @@
 
 
 {#-
-    The as-of day of a run (var as_of_date, YYYY-MM-DD): the last complete UTC day the
-    governance signals and the threshold views are evaluated for. Default: the day before the
-    current UTC date. Returns the validated date as a 'YYYY-MM-DD' string.
+    The as-of day of a run (var as_of_date, YYYY-MM-DD, from 2000-01-01 to the current UTC date):
+    the last complete UTC day the governance signals and the threshold views are evaluated for.
+    Default: the day before the current UTC date. Returns the validated date as a 'YYYY-MM-DD' string.
 -#}
 {% macro as_of_date() %}
     {%- set raw = var('as_of_date', none) -%}
@@ -61,6 +61,14 @@
         {{ exceptions.raise_compiler_error(
             "Invalid value for var 'as_of_date': '" ~ raw ~ "'. Expected a calendar date as YYYY-MM-DD, "
             ~ "e.g. --vars '{as_of_date: 2026-11-23}' (or leave it unset for yesterday, UTC).") }}
+    {%- endif -%}
+    {#- marts.md v1.1: a real date from 2000-01-01 to the current UTC date -#}
+    {%- set today = modules.datetime.datetime.now(modules.pytz.utc).date() -%}
+    {%- if text < '2000-01-01' or text > today.isoformat() -%}
+        {{ exceptions.raise_compiler_error(
+            "Invalid value for var 'as_of_date': '" ~ raw ~ "' is outside 2000-01-01 to " ~ today.isoformat()
+            ~ " (today, UTC): the as-of day is a day whose data can exist. A day after the last load is"
+            ~ " valid and fails the gate through data_completeness.") }}
     {%- endif -%}
     {{ return(text) }}
 {% endmacro %}

@@ -39,11 +39,11 @@
     {{ dbt.concat([
         rule, "' fired for '", scope,
         "' (night '", 'cast(' ~ night ~ ' as ' ~ as_text ~ ')',
-        "case when " ~ is_provisional ~ " then ', provisional' else '' end", "'): observed '",
-        "coalesce(cast(round(" ~ observed_value ~ ", 4) as " ~ as_text ~ "), 'none')",
-        "case when " ~ comparison ~ " = 'less_than' then ' < limit ' else ' > limit ' end",
-        "coalesce(cast(round(" ~ limit_value ~ ", 4) as " ~ as_text ~ "), 'none')",
-        "coalesce('; ' || " ~ reason ~ ", '')",
+        "case when " ~ is_provisional ~ " then ', provisional' else '' end", "'): '",
+        "case when " ~ reason ~ " is not null and " ~ rule ~ " = 'data_completeness' then " ~ reason ~ " else "
+        ~ "'observed ' || coalesce(cast(round(" ~ observed_value ~ ", 4) as " ~ as_text ~ "), 'none')"
+        ~ " || case when " ~ comparison ~ " = 'less_than' then ' < limit ' else ' > limit ' end"
+        ~ " || coalesce(cast(round(" ~ limit_value ~ ", 4) as " ~ as_text ~ "), 'none') end",
         "'; action: '", action,
     ]) }}
 {%- endmacro %}

@@ -235,16 +235,7 @@ window_completeness as (
         eval_dates.eval_date,
         min(case when completeness.is_loaded then 1 else 0 end) = 1 as is_window_loaded,
         min(case when completeness.is_settled then 1 else 0 end) = 1 as is_window_settled,
-        min(
-            case
-                when not completeness.is_loaded
-                    then {{ dbt.concat([
-                        'completeness.source_table', "' '",
-                        'cast(completeness.load_date as ' ~ dbt.type_string() ~ ')', "' '",
-                        'completeness.not_loaded_reason',
-                    ]) }}
-            end
-        ) as not_loaded_detail
+        min(completeness.not_loaded_detail) as not_loaded_detail
     from eval_dates
     inner join signal_config
         on eval_dates.signal = signal_config.signal
@@ -351,7 +342,8 @@ table_windows as (
         window_days.not_loaded_reason,
         window_days.event_rows,
         window_days.expected_rows,
-        window_days.min_volume_ratio
+        window_days.min_volume_ratio,
+        window_days.not_loaded_detail
     from completeness as days
     inner join signal_config
         on signal_config.signal = 'data_completeness'
@@ -398,14 +390,7 @@ completeness_rows as (
         true as has_min_sample,
         first_unloaded_days.is_window_loaded,
         first_unloaded_days.is_window_settled,
-        case
-            when not first_unloaded_days.is_window_loaded
-                then {{ dbt.concat([
-                    'first_unloaded.source_table', "' '",
-                    'cast(first_unloaded.load_date as ' ~ dbt.type_string() ~ ')', "' '",
-                    'first_unloaded.not_loaded_reason',
-                ]) }}
-        end as not_loaded_detail
+        first_unloaded.not_loaded_detail
     from first_unloaded_days
     left join table_windows as first_unloaded
         on

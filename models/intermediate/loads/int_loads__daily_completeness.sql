@@ -274,7 +274,22 @@ final as (
         not_loaded_reason is null as is_loaded,
         coalesce(not_loaded_reason is null and (is_exempt_before_pilot or latest_loaded_at >= settles_at), false)
             as is_settled,
-        not_loaded_reason
+        not_loaded_reason,
+        case
+            when not_loaded_reason is not null
+                then {{ dbt.concat([
+                    'source_table', "' '", 'cast(load_date as ' ~ dbt.type_string() ~ ')', "': '",
+                    'not_loaded_reason', "' ('",
+                    "case when not_loaded_reason = 'load_not_past_day' then "
+                    ~ "'latest load ' || coalesce(cast(latest_loaded_at as " ~ dbt.type_string() ~ "), 'none') || ', ' "
+                    ~ "else '' end",
+                    'cast(event_rows as ' ~ dbt.type_string() ~ ')', "' rows'",
+                    "case when expected_rows is not null then ' against ' || cast(round(min_volume_ratio * expected_rows, 1) as "
+                    ~ dbt.type_string() ~ ") || ' needed (' || cast(min_volume_ratio as " ~ dbt.type_string()
+                    ~ ") || ' x the median of earlier weekdays)' else '' end",
+                    "')'",
+                ]) }}
+        end as not_loaded_detail
     from classified
 
 )

@@ -50,6 +50,7 @@ calls as (
 residency_violations as (
 
     select prompt_id from {{ ref('anomaly_residency_mismatch') }}
+    where is_violation
 
 ),
 
