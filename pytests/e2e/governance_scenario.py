@@ -29,6 +29,7 @@ GATE_TESTS = {
     "confidence_drift": "assert_no_confidence_drift",
     "escalation_breach": "assert_no_escalation_breach",
     "csat_drop": "assert_no_csat_drop",
+    "data_completeness": "assert_no_data_completeness",
 }
 #: The rollback rule each generator plant must fire.
 PLANT_RULE = {

@@ -210,6 +210,9 @@ def test_rules_fire_only_for_planted_events(pilot: AllEvents):
         last = dt.date.fromisoformat(event["last_date"]) + dt.timedelta(days=TRAILING_DAYS[rule])
         for offset in range((last - first).days + 1):
             allowed.add((first + dt.timedelta(days=offset), rule, scopes[rule](event["scope"])))
-    firings = pilot.query("select eval_date, rule, scope from intermediate.int_governance__rollback_firings")
+    firings = pilot.query(
+        "select eval_date, signal as rule, scope from intermediate.int_governance__signal_evaluations "
+        "where signal_kind = 'rollback_rule' and status = 'breach' and signal <> 'data_completeness'"
+    )
     assert firings
     assert {(r["eval_date"], r["rule"], r["scope"]) for r in firings} <= allowed

@@ -39,10 +39,14 @@ def expected_outcomes(fired_rules: set[str]) -> dict[str, str]:
     }
 
 
+#: The rules the planted events fire (data_completeness is not an event: the load is complete).
+EVENT_RULES = set(GATE_TESTS) - {"data_completeness"}
+
+
 def test_event_day_fails_with_exactly_the_fired_rules(pilot: AllEvents):
     result = pilot.event_build
     assert result.returncode != 0
-    assert gate_outcomes(result) == expected_outcomes(set(GATE_TESTS))
+    assert gate_outcomes(result) == expected_outcomes(EVENT_RULES)
     failing = {uid.split(".")[-1] for uid in result.failing("fail")}
     assert failing == {GATE_TESTS[r] for r in ERROR_RULES}, failing
     assert "error" not in result.statuses().values(), result.output[-3000:]
@@ -53,7 +57,7 @@ def test_a_failing_gate_skips_no_model(pilot: AllEvents):
     models = {r["unique_id"]: r["status"] for r in results if r["unique_id"].startswith("model.")}
     assert models, "no model ran"
     assert set(models.values()) == {"success"}, {k: v for k, v in models.items() if v != "success"}
-    for name in ("rollback_history", "rollback_status", "anomaly_residency_mismatch", "pii_exception_queue"):
+    for name in ("rollback_history", "rollback_runs", "rollback_status", "anomaly_residency_mismatch"):
         assert models[f"model.copilot_governance.{name}"] == "success"
 
 
@@ -66,8 +70,9 @@ def test_failing_rows_are_stored_in_the_audit_schema(pilot: AllEvents):
         "unknown",
     }
     for row in rows:
-        assert row["as_of_date"] == EVENT_DAY
+        assert row["as_of_date"] == row["night"] == EVENT_DAY
         assert row["observed_value"] > row["limit_value"] == 0
+        assert row["message"].startswith(f"residency_violation fired for {row['scope']} (night {EVENT_DAY})")
         assert row["action"].startswith("disable copilot for the region")
     drift = pilot.event_audit["assert_no_confidence_drift"]
     scope = events["confidence_drift"]["scope"]
@@ -87,14 +92,15 @@ def test_history_keeps_every_night(pilot: AllEvents):
     rows = pilot.query("select * from marts.rollback_history order by as_of_date, rule, scope")
     nights = {r["as_of_date"] for r in rows}
     assert nights == {EVENT_DAY, CLEAN_DAY}
-    fired = {(r["rule"], r["scope"]) for r in rows if r["as_of_date"] == EVENT_DAY and r["has_fired"]}
-    assert {rule for rule, _ in fired} == set(GATE_TESTS)
-    for row in rows:
-        if row["as_of_date"] == EVENT_DAY and row["has_fired"]:
-            assert row["first_fired_date"] == row["last_fired_date"] == EVENT_DAY
+    fired = {(r["rule"], r["scope"]) for r in rows if r["as_of_date"] == EVENT_DAY and r["status"] == "fired"}
+    assert {rule for rule, _ in fired} == EVENT_RULES
+    dates = pilot.query("select * from marts.rollback_fired_dates")
+    assert {(r["rule"], r["scope"]) for r in dates} == fired
+    assert all(r["first_fired_date"] == r["last_fired_date"] == EVENT_DAY for r in dates)
     clean = [r for r in rows if r["as_of_date"] == CLEAN_DAY]
     assert {r["rule"] for r in clean} == set(GATE_TESTS)
-    assert not any(r["has_fired"] for r in clean)
+    assert all(r["status"] in ("not_fired", "insufficient_data") and r["scope"] == "*" for r in clean)
+    assert all(not r["is_provisional"] for r in rows)
 
 
 #: Plants generated together: the three residency events fire one rule (each for its own scope).

@@ -13,7 +13,8 @@
       and not settled), except a residency violation of a known ticket (a fact).
     data_completeness itself is evaluated per raw table: it breaches when a day of the current
     window is not loaded, naming the first such day, its reason and its volume against expected.
-    Evaluated days: every day with inputs of the signal, and the as-of day.
+    Evaluated days: every day whose current window holds inputs of the signal (up to the later of
+    the last day of inputs and the as-of day), and the as-of day.
 -#}
 {%- set signal_tables = {
     'residency_violation': ['zs_prompt_logs', 'zs_ticket_outcomes'],
@@ -81,12 +82,31 @@ signal_tables as (
 
 ),
 
+last_day as (
+
+    -- evaluated days never run past the later of the last day of inputs and the as-of day
+    select
+        case
+            when max(input_date) > {{ as_of_date_literal() }} then max(input_date)
+            else {{ as_of_date_literal() }}
+        end as last_eval_date
+    from inputs
+
+),
+
 eval_dates as (
 
+    -- every day whose current window holds inputs of the signal, and the as-of day
     select distinct
-        signal,
-        input_date as eval_date
+        inputs.signal,
+        cast({{ dbt.dateadd('day', 'window_offsets.n', 'inputs.input_date') }} as date) as eval_date
     from inputs
+    inner join signal_config
+        on inputs.signal = signal_config.signal
+    inner join ({{ integer_series(2) }}) as window_offsets
+        on window_offsets.n < signal_config.current_window_days
+    cross join last_day
+    where {{ dbt.dateadd('day', 'window_offsets.n', 'inputs.input_date') }} <= last_day.last_eval_date
 
     union
 
