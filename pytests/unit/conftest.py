@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 
 import duckdb
 import pytest
 
-from copilot_governance.generator import GenerationResult, GeneratorConfig, generate
+from copilot_governance.generator import GenerationResult, GeneratorConfig, generate, write_duckdb
 
 from . import checks
 
@@ -24,6 +25,17 @@ def default_result() -> GenerationResult:
 @pytest.fixture(scope="session")
 def default_con(default_result: GenerationResult) -> duckdb.DuckDBPyConnection:
     return checks.connect(default_result.tables)
+
+
+@pytest.fixture(scope="session")
+def default_raw_db(
+    default_result: GenerationResult, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The default scenario written to a DuckDB file (schema raw) as the CLI does, read back."""
+    path = write_duckdb(default_result, tmp_path_factory.mktemp("raw") / "pilot.duckdb")
+    con = duckdb.connect(str(path), read_only=True)
+    yield con
+    con.close()
 
 
 @pytest.fixture(scope="session")

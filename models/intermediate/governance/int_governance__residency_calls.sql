@@ -122,10 +122,10 @@ final as (
         ticket_region,
         processing_region,
         reason,
-        reason <> 'pending_ticket' as is_violation,
-        case when is_ticket_unknown then ticket_overdue_after end as overdue_after,
         is_call_quarantined,
-        is_ticket_quarantined
+        is_ticket_quarantined,
+        reason <> 'pending_ticket' as is_violation,
+        case when is_ticket_unknown then ticket_overdue_after end as overdue_after
     from classified
     where reason is not null
 

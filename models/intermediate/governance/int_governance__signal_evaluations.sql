@@ -82,6 +82,13 @@ signal_tables as (
 
 ),
 
+window_offsets as (
+
+    select series.n
+    from ({{ integer_series(2) }}) as series
+
+),
+
 last_day as (
 
     -- evaluated days never run past the later of the last day of inputs and the as-of day
@@ -103,8 +110,8 @@ eval_dates as (
     from inputs
     inner join signal_config
         on inputs.signal = signal_config.signal
-    inner join ({{ integer_series(2) }}) as window_offsets
-        on window_offsets.n < signal_config.current_window_days
+    inner join window_offsets
+        on signal_config.current_window_days > window_offsets.n
     cross join last_day
     where {{ dbt.dateadd('day', 'window_offsets.n', 'inputs.input_date') }} <= last_day.last_eval_date
 
@@ -354,7 +361,7 @@ table_windows as (
 
     -- data_completeness: per raw table and evaluated day, the days of the current window
     select
-        days.load_date as eval_date,
+        eval_days.load_date as eval_date,
         window_days.source_table,
         window_days.load_date,
         window_days.is_loaded,
@@ -364,13 +371,13 @@ table_windows as (
         window_days.expected_rows,
         window_days.min_volume_ratio,
         window_days.not_loaded_detail
-    from completeness as days
+    from completeness as eval_days
     inner join signal_config
         on signal_config.signal = 'data_completeness'
     inner join completeness as window_days
         on
-            days.source_table = window_days.source_table
-            and {{ in_current_window('window_days.load_date', 'days.load_date', 'signal_config') }}
+            eval_days.source_table = window_days.source_table
+            and {{ in_current_window('window_days.load_date', 'eval_days.load_date', 'signal_config') }}
 
 ),
 

@@ -87,6 +87,16 @@ bounds as (
 
 ),
 
+raw_bounds as (
+
+    -- event days before 2000 are implausible and do not stretch the calendar
+    select
+        min(case when event_date >= cast('2000-01-01' as date) then event_date end) as first_event_date,
+        max(event_date) as last_event_date
+    from raw_keys
+
+),
+
 first_day as (
 
     select
@@ -94,13 +104,11 @@ first_day as (
         cast(
             {{ dbt.dateadd('day', -6, as_of_date_literal()) }} as date
         ) as as_of_week_start_date,
-        coalesce(
-            (select min(raw_keys.event_date) from raw_keys where raw_keys.event_date >= cast('2000-01-01' as date)),
-            bounds.first_baseline_start_date
-        ) as first_event_date,
-        (select max(raw_keys.event_date) from raw_keys) as last_event_date,
-        bounds.first_baseline_start_date
+        raw_bounds.last_event_date,
+        bounds.first_baseline_start_date,
+        coalesce(raw_bounds.first_event_date, bounds.first_baseline_start_date) as first_event_date
     from bounds
+    cross join raw_bounds
 
 ),
 

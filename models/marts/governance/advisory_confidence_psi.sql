@@ -34,13 +34,13 @@ final as (
         evaluations.reference_sample as reference_drafts,
         evaluations.current_mean,
         evaluations.reference_mean,
-        abs(evaluations.current_mean - evaluations.reference_mean) as mean_drift,
         evaluations.limit_value as psi_limit,
         evaluations.min_sample as min_drafts,
         signal_config.bins,
         evaluations.status,
         evaluations.is_provisional,
-        evaluations.reason
+        evaluations.reason,
+        abs(evaluations.current_mean - evaluations.reference_mean) as mean_drift
     from evaluations
     cross join signal_config
 

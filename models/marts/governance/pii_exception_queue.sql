@@ -13,7 +13,20 @@ exceptions as (
 
 final as (
 
-    select * from exceptions
+    select
+        prompt_id,
+        exception_type,
+        ticket_id,
+        logged_at,
+        logged_date,
+        processing_region,
+        model,
+        prompt_template_version,
+        call_status,
+        is_pii_detected,
+        is_pii_redacted,
+        is_jailbreak_flagged
+    from exceptions
 
 )
 

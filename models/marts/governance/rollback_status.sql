@@ -36,12 +36,12 @@ final as (
         runs.comparison,
         runs.sample_size,
         runs.window_start_date,
-        case when runs.fails_build then 'error' else 'warn' end as severity,
         runs.severity as rule_severity,
         runs.fails_build,
         runs.reason,
         runs.message,
-        runs.run_id
+        runs.run_id,
+        case when runs.fails_build then 'error' else 'warn' end as severity
     from runs
     inner join latest_run
         on runs.run_sequence = latest_run.run_sequence

@@ -65,7 +65,9 @@ final as (
                 and summarised.draft_acceptance_rate < {{ stop_below }}
                 then 'draft acceptance below the STOP limit'
             when not windows.is_as_of_window_loaded
-                then 'the as-of day''s window is not loaded for every raw table (see rollback_status, data_completeness)'
+                then
+                    'the as-of day''s window is not loaded for every raw table '
+                    || '(see rollback_status, data_completeness)'
             when summarised.criteria_met = summarised.criteria_total then 'every criterion meets'
             when summarised.criteria_insufficient > 0 then 'a criterion has insufficient data'
             else 'a criterion misses'
