@@ -106,8 +106,10 @@ def test_no_data_completeness_firing_on_nights_delivered_on_time(nightly_replay:
 
 def test_final_history_equals_what_the_settled_data_says(nightly_replay: Replay):
     history = nightly_replay.query("select * from marts.rollback_history")
-    settled_nights = {e["eval_date"] for e in nightly_replay.final_evaluations if e["is_window_settled"]}
-    nights = [n for n in EVALUATED if n in settled_nights]
+    # a night is settled when every raw table's window is (the data_completeness rows)
+    tables = [e for e in nightly_replay.final_evaluations if e["signal"] == "data_completeness"]
+    unsettled = {e["eval_date"] for e in tables if not e["is_window_settled"]}
+    nights = [n for n in EVALUATED if n not in unsettled]
     assert len(nights) >= 10
     expected = {
         (e["eval_date"], e["signal"], e["scope"])
@@ -150,6 +152,9 @@ def test_first_and_last_fired_dates_come_from_the_history(nightly_replay: Replay
 
 
 def test_a_corrected_night_rerun_replaces_its_history_and_adds_a_run(nightly_replay: Replay):
+    # --full-refresh below: the runs of every earlier night survive it
+    count_all_runs = "select count(distinct run_id) as n from marts.rollback_runs"
+    nights_before = nightly_replay.query(count_all_runs)[0]["n"]
     """Runs after the replay's own assertions (module order): it changes the warehouse."""
     violating = nightly_replay.query(
         "select prompt_id from marts.anomaly_residency_mismatch "
@@ -168,7 +173,8 @@ def test_a_corrected_night_rerun_replaces_its_history_and_adds_a_run(nightly_rep
             "from raw.zs_prompt_logs where prompt_id in (select unnest(?))",
             [corrected_at, ids],
         )
-    rerun = nightly_replay.build(EVENT_DAY, corrected_at + dt.timedelta(minutes=5))
+    # re-run with --full-refresh: rollback_runs (so history and calendar) is kept, never rebuilt
+    rerun = nightly_replay.build(EVENT_DAY, corrected_at + dt.timedelta(minutes=5), "--full-refresh")
     assert rerun.result.returncode == 0, rerun.result.output[-3000:]
     history = nightly_replay.query(f"select * from marts.rollback_history where as_of_date = date '{EVENT_DAY}'")
     assert ("residency_violation", "EU") not in {(r["rule"], r["scope"]) for r in history}
@@ -177,6 +183,7 @@ def test_a_corrected_night_rerun_replaces_its_history_and_adds_a_run(nightly_rep
         f"select count(*) as n from marts.rollback_runs where as_of_date = date '{EVENT_DAY}'"
     )
     assert runs_after[0]["n"] == runs_before[0]["n"] + len(rerun.run_rows)
+    assert nightly_replay.query(count_all_runs)[0]["n"] == nights_before + 1
     # what the operator was told before stays in rollback_runs
     told = nightly_replay.query(
         "select * from marts.rollback_runs where rule = 'residency_violation' and scope = 'EU' and fails_build"
