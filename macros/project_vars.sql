@@ -31,6 +31,7 @@
     {%- do project_var_number('minor_edit_max', 0, 1) -%}
     {%- do project_var_number('wilson_z', 0.01, 10) -%}
     {%- do project_var_int('min_drafts', 1, 1000000) -%}
+    {%- do project_var_int('min_band_drafts', 1, 1000000) -%}
     {%- do project_var_number('go_no_go_stop_acceptance_below', 0, 1) -%}
     {%- do as_of_date() -%}
 {% endmacro %}

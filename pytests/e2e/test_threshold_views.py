@@ -23,6 +23,7 @@ pytestmark = pytest.mark.e2e
 
 AS_OF = dt.date(2026, 11, 23)
 MIN_DRAFTS = 30
+MIN_BAND_DRAFTS = 10
 Z = 1.96
 BAND = Decimal("0.05")
 
@@ -152,40 +153,78 @@ def test_scores_on_band_edges_are_exercised(decided):
     assert any(d["confidence_score"] == 0.85 for d in on_edges)
 
 
-def test_recommendations_match_the_raw_drafts(marts, decided):
+def expected_recommendations(decided: list[dict]) -> dict:
+    """marts.md v1.1: candidates are the bands at or above the band holding the configured threshold,
+    and a band below it only when it and every band up to the configured threshold's band hold at
+    least MIN_BAND_DRAFTS decided drafts of their own. A candidate's value is its band_lower, the
+    configured threshold itself for the band holding it (with the figures at the configured
+    threshold); the recommendation is the lowest candidate meeting the target with MIN_DRAFTS."""
     bands = expected_bands(decided)
     target = acceptance_target()
     expected = {}
     for intent, region in {(i, r) for i, r, _ in bands}:
-        rows = sorted(((b, v) for (i, r, b), v in bands.items() if (i, r) == (intent, region)), key=lambda x: x[0])
-        qualifying = [
-            (b, v)
-            for b, v in rows
-            if v["acceptance_at_or_above"] is not None
-            and v["acceptance_at_or_above"] >= target
-            and v["drafts_at_or_above"] >= MIN_DRAFTS
-        ]
-        configured = rows[0][1]["configured_suggest_min_conf"]
+        by_index = {band_index(b): v for (i, r, b), v in bands.items() if (i, r) == (intent, region)}
+        configured = by_index[0]["configured_suggest_min_conf"]
         mine = [d for d in decided if (d["intent"], d["region"]) == (intent, region)]
         above = [d for d in mine if Decimal(repr(d["confidence_score"])) >= Decimal(repr(configured))]
-        best = qualifying[0] if qualifying else None
+        accepted_above = sum(d["accepted"] for d in above)
+        configured_band = band_index(configured)
+        lowest = configured_band
+        while lowest > 0 and by_index[lowest - 1]["drafts_decided"] >= MIN_BAND_DRAFTS:
+            lowest -= 1
+        candidates = []
+        for k in range(lowest, 20):
+            if k == configured_band:
+                n, a, value = len(above), accepted_above, configured
+            else:
+                n, a = by_index[k]["drafts_at_or_above"], by_index[k]["drafts_accepted_at_or_above"]
+                value = float(Decimal(k) * BAND)
+            candidates.append((value, n, a))
+        best = next((c for c in candidates if c[1] >= MIN_DRAFTS and c[2] / c[1] >= target), None)
         expected[(intent, region)] = {
             "configured_suggest_min_conf": configured,
             "recommended_suggest_min_conf": best[0] if best else None,
-            "expected_acceptance": best[1]["acceptance_at_or_above"] if best else None,
-            "expected_coverage": best[1]["coverage_at_or_above"] if best else None,
+            "expected_acceptance": best[2] / best[1] if best else None,
+            "expected_coverage": best[1] / len(mine) if best else None,
             "drafts_decided": len(mine),
-            "expected_drafts_at_or_above": best[1]["drafts_at_or_above"] if best else None,
-            "configured_acceptance": sum(d["accepted"] for d in above) / len(above) if above else None,
+            "expected_drafts_at_or_above": best[1] if best else None,
+            "configured_acceptance": accepted_above / len(above) if above else None,
             "configured_coverage": len(above) / len(mine),
             "configured_drafts_at_or_above": len(above),
             "acceptance_target": target,
             "min_drafts": MIN_DRAFTS,
+            "lowest_evidenced_band_lower": candidates[0][0],
+            "acceptance_at_or_above_lower": wilson(best[2], best[1])[0] if best else None,
+            "min_band_drafts": MIN_BAND_DRAFTS,
         }
+    return expected
+
+
+def test_recommendations_match_the_raw_drafts(marts, decided):
+    expected = expected_recommendations(decided)
     actual = {(r["intent"], r["region"]): r for r in marts["threshold_recommendations"]}
     columns = [c for c in next(iter(actual.values())) if c not in ("intent", "region")]
     assert set(columns) == set(next(iter(expected.values()))), "every published column is checked"
     assert_rows_match(actual, expected, columns)
+
+
+def test_recommendations_never_reach_into_bands_without_decided_drafts(marts, decided):
+    """The v1.0 bug: bands below the threshold have no decided drafts (suppressed drafts are never
+    shown) but inherit the cumulative figures of the bands above, so 0.00 was recommended. The
+    scenario must reproduce that situation, and no recommendation may land in such a band."""
+    bands = expected_bands(decided)
+    empty_below = {
+        (i, r)
+        for (i, r, b), v in bands.items()
+        if band_index(b) < band_index(v["configured_suggest_min_conf"]) and v["drafts_decided"] == 0
+    }
+    assert len(empty_below) > len(marts["threshold_recommendations"]) // 2, "empty bands below the thresholds"
+    for row in marts["threshold_recommendations"]:
+        recommended = row["recommended_suggest_min_conf"]
+        if recommended is None or recommended >= row["configured_suggest_min_conf"]:
+            continue
+        assert bands[(row["intent"], row["region"], recommended)]["drafts_decided"] >= MIN_BAND_DRAFTS, row
+    assert all(r["lowest_evidenced_band_lower"] is not None for r in marts["threshold_recommendations"])
 
 
 def test_playbook_thresholds_are_shown_for_billing_refund_and_shipping_status(marts):
