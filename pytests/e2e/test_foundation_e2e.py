@@ -309,6 +309,26 @@ def test_bad_variable_stops_the_run_before_any_model(built, tmp_path):
     assert not any(uid.startswith("model.") for uid in result.statuses())
 
 
+@pytest.mark.parametrize(
+    ("dbt_vars", "message"),
+    [
+        # a typo is never a number: '0.2-' used to compile to 0.0 (acceptance fell from 62.7% to 45.1%)
+        ({"minor_edit_max": "0.2-"}, "Invalid value for var 'minor_edit_max': '0.2-'. Expected a number from 0 to 1"),
+        ({"min_drafts": "3-"}, "Invalid value for var 'min_drafts': '3-'. Expected a whole number from 1 to 1000000"),
+        # a mistyped name used to be ignored (and yesterday evaluated)
+        ({"as_off_date": "2026-09-14"}, "Unknown var 'as_off_date' (did you mean 'as_of_date'?). Known vars:"),
+        ({"as_of_date": "9999-12-31"}, "Invalid value for var 'as_of_date': '9999-12-31' is outside 2000-01-01 to"),
+        ({"reference_time": "2026-09-15 25:00"}, "Invalid value for var 'reference_time': '2026-09-15 25:00'"),
+    ],
+    ids=["trailing-minus", "whole-trailing-minus", "unknown-name", "far-future", "bad-timestamp"],
+)
+def test_mistyped_vars_stop_the_run_before_any_model(built, tmp_path, dbt_vars, message):
+    result = run_dbt(["run", "--select", "int_governance__signal_config"], built.db_path, tmp_path, dbt_vars=dbt_vars)
+    assert result.returncode != 0
+    assert message in result.output, result.output[-2000:]
+    assert not any(uid.startswith("model.") for uid in result.statuses())
+
+
 def test_source_freshness_flags_a_stale_load(built, tmp_path):
     # The scenario ends in September 2026: its newest load is weeks old, beyond error_after.
     result = run_dbt(["source", "freshness"], built.db_path, tmp_path)
