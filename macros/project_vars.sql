@@ -1,41 +1,162 @@
 {#-
-    Every project variable reaches SQL through one of these accessors, which validate it and
-    stop the run with a message that says what to fix. validate_project_vars() runs them all
-    at the start of every run (on-run-start), so a bad --vars fails before any model builds.
+    Every project variable reaches SQL through project_var(name), which validates it against the
+    one table of vars (dbt_project.yml, vars.project_vars: name, type, range, default, meaning, env)
+    and stops the run with a message that says what to fix. validate_project_vars() runs them all
+    at the start of every run (on-run-start), so a bad --vars or env var fails before any model builds.
+    Types: integer and number (parsed strictly: '0.2-' is a typo, never a number), date, timestamp,
+    identifier (a database, schema or role name: never anything that could close a quote or end a
+    statement).
 -#}
-{% macro project_var_int(name, min_value, max_value) %}
-    {{ return(project_var_number(name, min_value, max_value, whole=true)) }}
+
+{#- The table of vars, name -> spec. -#}
+{% macro project_var_specs() %}
+    {%- set specs = {} -%}
+    {%- for spec in var('project_vars') -%}
+        {%- do specs.update({spec.name: spec}) -%}
+    {%- endfor -%}
+    {{ return(specs) }}
 {% endmacro %}
 
 
-{% macro project_var_number(name, min_value, max_value, whole=false) %}
-    {%- set raw = var(name) -%}
+{% macro project_var_spec(name) %}
+    {%- set specs = project_var_specs() -%}
+    {%- if name not in specs -%}
+        {{ exceptions.raise_compiler_error("project_var: '" ~ name ~ "' is not in the table of vars (dbt_project.yml vars.project_vars).") }}
+    {%- endif -%}
+    {{ return(specs[name]) }}
+{% endmacro %}
+
+
+{#- The validated value of a var (its default when unset): a number, or a date / timestamp / identifier string. -#}
+{% macro project_var(name) %}
+    {%- set spec = project_var_spec(name) -%}
+    {%- set given = var(name, none) -%}
+    {%- set source = "var '" ~ name ~ "'" -%}
+    {%- if (given is none or (given | string | trim) == '') and spec.env -%}
+        {%- set given = env_var(spec.env, '') -%}
+        {%- set source = "env var " ~ spec.env ~ " (var '" ~ name ~ "')" -%}
+    {%- endif -%}
+    {%- set is_unset = given is none or (given | string | trim) == '' -%}
+    {%- if spec.type in ['integer', 'number'] -%}
+        {{ return(project_var_parse_number(spec, spec.default if is_unset else given, source)) }}
+    {%- elif spec.type == 'date' -%}
+        {{ return(project_var_parse_date(spec, given, source) if not is_unset else project_var_default_date()) }}
+    {%- elif spec.type == 'timestamp' -%}
+        {{ return(project_var_parse_timestamp(spec, given, source) if not is_unset else run_started_at.strftime('%Y-%m-%d %H:%M:%S')) }}
+    {%- elif spec.type == 'identifier' -%}
+        {%- if is_unset -%}
+            {{ return(target.database if spec.default == 'target database' else spec.default) }}
+        {%- endif -%}
+        {{ return(project_var_parse_identifier(spec, given, source)) }}
+    {%- endif -%}
+    {{ exceptions.raise_compiler_error("project_var: unknown type '" ~ spec.type ~ "' for '" ~ name ~ "'.") }}
+{% endmacro %}
+
+
+{% macro project_var_parse_number(spec, raw, source) %}
+    {%- set whole = spec.type == 'integer' -%}
     {%- set text = raw | string | trim -%}
-    {#- strict: the whole value is a number ('0.2-' or '3-' is a typo, never a number) -#}
     {%- set pattern = '^-?[0-9]+$' if whole else '^-?([0-9]+([.][0-9]*)?|[.][0-9]+)$' -%}
     {%- if raw is boolean or raw is none or not modules.re.match(pattern, text) -%}
         {{ exceptions.raise_compiler_error(
-            "Invalid value for var '" ~ name ~ "': '" ~ raw ~ "'. Expected a " ~ ('whole number' if whole else 'number')
-            ~ " from " ~ min_value ~ " to " ~ max_value ~ ", e.g. --vars '{" ~ name ~ ": " ~ min_value ~ "}'.") }}
+            "Invalid value for " ~ source ~ ": '" ~ raw ~ "'. Expected a " ~ ('whole number' if whole else 'number')
+            ~ " from " ~ spec.min ~ " to " ~ spec.max ~ ", e.g. --vars '{" ~ spec.name ~ ": " ~ spec.default ~ "}'.") }}
     {%- endif -%}
     {%- set value = (text | int) if whole else (text | float) -%}
-    {%- if value < min_value or value > max_value -%}
+    {%- if value < spec.min or value > spec.max -%}
         {{ exceptions.raise_compiler_error(
-            "Invalid value for var '" ~ name ~ "': " ~ value ~ " is outside " ~ min_value ~ " to " ~ max_value ~ ".") }}
+            "Invalid value for " ~ source ~ ": " ~ value ~ " is outside " ~ spec.min ~ " to " ~ spec.max ~ ".") }}
     {%- endif -%}
     {{ return(value) }}
 {% endmacro %}
 
 
+{#- Yesterday, UTC: the default as-of day. -#}
+{% macro project_var_default_date() %}
+    {%- set today = modules.datetime.datetime.now(modules.pytz.utc).date() -%}
+    {{ return((today - modules.datetime.timedelta(days=1)).isoformat()) }}
+{% endmacro %}
+
+
+{#- Whether year-month-day is a calendar day. -#}
+{% macro project_var_is_calendar_day(year, month, day) %}
+    {%- if not (1 <= month <= 12 and 1 <= year <= 9998) -%}
+        {{ return(false) }}
+    {%- endif -%}
+    {%- set next_month = modules.datetime.date(year + (month // 12), (month % 12) + 1, 1) -%}
+    {{ return(1 <= day <= (next_month - modules.datetime.timedelta(days=1)).day) }}
+{% endmacro %}
+
+
+{#- A YYYY-MM-DD date from spec.min to spec.max ('today': the current UTC date). -#}
+{% macro project_var_parse_date(spec, raw, source) %}
+    {%- set text = raw | string | trim -%}
+    {%- set today = modules.datetime.datetime.now(modules.pytz.utc).date().isoformat() -%}
+    {%- set max_date = today if spec.max == 'today' else spec.max -%}
+    {%- set match = modules.re.match('^([0-9]{4})-([0-9]{2})-([0-9]{2})$', text) -%}
+    {%- if not match -%}
+        {{ exceptions.raise_compiler_error(
+            "Invalid value for " ~ source ~ ": '" ~ raw ~ "'. Expected a calendar date as YYYY-MM-DD, "
+            ~ "e.g. --vars '{" ~ spec.name ~ ": 2026-11-23}' (or leave it unset for yesterday, UTC).") }}
+    {%- endif -%}
+    {#- marts.md v1.1: the range is checked first, so 9999-12-31 names the range, not the calendar -#}
+    {%- if text < spec.min or text > max_date -%}
+        {{ exceptions.raise_compiler_error(
+            "Invalid value for " ~ source ~ ": '" ~ raw ~ "' is outside " ~ spec.min ~ " to " ~ max_date
+            ~ (" (today, UTC)" if spec.max == 'today' else "") ~ ": the as-of day is a day whose data can exist."
+            ~ " A day after the last load is valid and fails the gate through data_completeness.") }}
+    {%- endif -%}
+    {%- if not project_var_is_calendar_day(match.group(1) | int, match.group(2) | int, match.group(3) | int) -%}
+        {{ exceptions.raise_compiler_error(
+            "Invalid value for " ~ source ~ ": '" ~ raw ~ "'. Expected a calendar date as YYYY-MM-DD, "
+            ~ "e.g. --vars '{" ~ spec.name ~ ": 2026-11-23}' (or leave it unset for yesterday, UTC).") }}
+    {%- endif -%}
+    {{ return(text) }}
+{% endmacro %}
+
+
+{#- A 'YYYY-MM-DD[ HH:MM[:SS]]' UTC timestamp (a T between date and time is accepted) from spec.min on. -#}
+{% macro project_var_parse_timestamp(spec, raw, source) %}
+    {%- set text = raw | string | trim | replace('T', ' ') -%}
+    {%- set match = modules.re.match('^([0-9]{4})-([0-9]{2})-([0-9]{2})( ([0-9]{2}):([0-9]{2})(:([0-9]{2}))?)?$', text) -%}
+    {%- set ns = namespace(valid=false, text='') -%}
+    {%- if match -%}
+        {%- set year, month, day = match.group(1) | int, match.group(2) | int, match.group(3) | int -%}
+        {%- set hour, minute, second = (match.group(5) or 0) | int, (match.group(6) or 0) | int, (match.group(8) or 0) | int -%}
+        {%- set ns.text = '%04d-%02d-%02d %02d:%02d:%02d' | format(year, month, day, hour, minute, second) -%}
+        {%- set ns.valid = hour < 24 and minute < 60 and second < 60 and ns.text >= spec.min
+            and project_var_is_calendar_day(year, month, day) -%}
+    {%- endif -%}
+    {%- if not ns.valid -%}
+        {{ exceptions.raise_compiler_error(
+            "Invalid value for " ~ source ~ ": '" ~ raw ~ "'. Expected a UTC timestamp from " ~ spec.min[:4] ~ " on as "
+            ~ "'YYYY-MM-DD HH:MM:SS', e.g. --vars '{" ~ spec.name ~ ": \"2026-11-24 06:00:00\"}'.") }}
+    {%- endif -%}
+    {{ return(ns.text) }}
+{% endmacro %}
+
+
 {#-
-    The project's vars: a --vars name not listed here is a typo (as_off_date) and stops the run,
-    naming the known ones and the closest. Keep in step with dbt_project.yml's vars and the README.
+    A database, schema or role name: a letter or underscore, then letters, digits, underscores or
+    $, at most 255 characters (what Snowflake and DuckDB both take unquoted). Anything else (a
+    quote, a dot, a semicolon, a comment, a space, unicode) is refused, never escaped: a name that
+    needs quoting is not a name this project configures.
 -#}
+{% macro project_var_parse_identifier(spec, raw, source) %}
+    {%- set text = raw | string -%}
+    {%- if not modules.re.match('^[A-Za-z_][A-Za-z0-9_$]{0,254}$', text) or text | length > 255 -%}
+        {%- set shown = (text[:60] ~ '...') if text | length > 60 else text -%}
+        {{ exceptions.raise_compiler_error(
+            "Invalid value for " ~ source ~ ": " ~ (shown | tojson) ~ " is not an identifier. Expected a letter or underscore, "
+            ~ "then letters, digits, underscores or $ (at most 255 characters), e.g. " ~ spec.default ~ ".") }}
+    {%- endif -%}
+    {{ return(text) }}
+{% endmacro %}
+
+
+{#- The project's var names: a --vars name not in the table is a typo (as_off_date) and stops the run. -#}
 {% macro known_project_vars() %}
-    {{ return([
-        'as_of_date', 'reference_time', 'minor_edit_max', 'max_future_days_after_load', 'wilson_z',
-        'min_drafts', 'min_band_drafts', 'go_no_go_stop_acceptance_below', 'raw_database', 'raw_schema',
-    ]) }}
+    {{ return(project_var_specs().keys() | list) }}
 {% endmacro %}
 
 
@@ -43,6 +164,10 @@
     {%- set given = invocation_args_dict.get('vars') or {} -%}
     {%- if given is string -%}
         {%- set given = fromyaml(given) or {} -%}
+    {%- endif -%}
+    {%- if 'project_vars' in given -%}
+        {{ exceptions.raise_compiler_error(
+            "project_vars is the table of vars in dbt_project.yml, not a var to set: pass the vars it lists instead.") }}
     {%- endif -%}
     {%- set known = known_project_vars() -%}
     {%- for name in given if name not in known -%}
@@ -62,89 +187,28 @@
             {%- endif -%}
         {%- endfor -%}
         {{ exceptions.raise_compiler_error(
-            "Unknown var '" ~ name ~ "'" ~ ((" (did you mean '" ~ ns.best ~ "'?)") if ns.best else "")
+            "Unknown var " ~ (name | string | tojson) ~ ((" (did you mean '" ~ ns.best ~ "'?)") if ns.best else "")
             ~ ". Known vars: " ~ (known | join(', ')) ~ ".") }}
     {%- endfor -%}
 {% endmacro %}
 
 
-{#-
-    The simulated time of the run (var reference_time, 'YYYY-MM-DD HH:MM:SS' UTC, default the time
-    the run started): a replay or a test sets the morning it simulates. Returns the validated text.
--#}
-{% macro reference_time() %}
-    {%- set raw = var('reference_time', none) -%}
-    {%- if raw is none or (raw | string | trim) == '' -%}
-        {{ return(run_started_at.strftime('%Y-%m-%d %H:%M:%S')) }}
-    {%- endif -%}
-    {%- set text = raw | string | trim | replace('T', ' ') -%}
-    {%- set match = modules.re.match('^([0-9]{4})-([0-9]{2})-([0-9]{2})( ([0-9]{2}):([0-9]{2})(:([0-9]{2}))?)?$', text) -%}
-    {%- set ns = namespace(valid=false) -%}
-    {%- if match -%}
-        {%- set year, month, day = match.group(1) | int, match.group(2) | int, match.group(3) | int -%}
-        {%- set hour, minute, second = (match.group(5) or 0) | int, (match.group(6) or 0) | int, (match.group(8) or 0) | int -%}
-        {%- if year >= 2000 and 1 <= month <= 12 and hour < 24 and minute < 60 and second < 60 -%}
-            {%- set next_month = modules.datetime.date(year + (month // 12), (month % 12) + 1, 1) -%}
-            {%- set ns.valid = 1 <= day <= (next_month - modules.datetime.timedelta(days=1)).day -%}
-        {%- endif -%}
-    {%- endif -%}
-    {%- if not ns.valid -%}
-        {{ exceptions.raise_compiler_error(
-            "Invalid value for var 'reference_time': '" ~ raw ~ "'. Expected a UTC timestamp from 2000 on as "
-            ~ "'YYYY-MM-DD HH:MM:SS', e.g. --vars '{reference_time: \"2026-11-24 06:00:00\"}'.") }}
-    {%- endif -%}
-    {{ return('%04d-%02d-%02d %02d:%02d:%02d' | format(year, month, day, hour, minute, second)) }}
-{% endmacro %}
-
-
+{#- on-run-start: every var of the table validated (names first), before any model runs. -#}
 {% macro validate_project_vars() %}
     {%- do validate_var_names() -%}
-    {%- do reference_time() -%}
-    {%- do project_var_int('max_future_days_after_load', 0, 365) -%}
-    {%- do project_var_number('minor_edit_max', 0, 1) -%}
-    {%- do project_var_number('wilson_z', 0.01, 10) -%}
-    {%- do project_var_int('min_drafts', 1, 1000000) -%}
-    {%- do project_var_int('min_band_drafts', 1, 1000000) -%}
-    {%- do project_var_number('go_no_go_stop_acceptance_below', 0, 1) -%}
-    {%- do as_of_date() -%}
+    {%- for name in known_project_vars() -%}
+        {%- do project_var(name) -%}
+    {%- endfor -%}
 {% endmacro %}
 
 
-{#-
-    The as-of day of a run (var as_of_date, YYYY-MM-DD, from 2000-01-01 to the current UTC date):
-    the last complete UTC day the governance signals and the threshold views are evaluated for.
-    Default: the day before the current UTC date. Returns the validated date as a 'YYYY-MM-DD' string.
--#}
+{#- The as-of day of a run ('YYYY-MM-DD'): see var as_of_date. -#}
 {% macro as_of_date() %}
-    {%- set raw = var('as_of_date', none) -%}
-    {%- if raw is none or (raw | string | trim) == '' -%}
-        {%- set today = modules.datetime.datetime.now(modules.pytz.utc).date() -%}
-        {{ return((today - modules.datetime.timedelta(days=1)).isoformat()) }}
-    {%- endif -%}
-    {%- set text = raw | string | trim -%}
-    {%- set ns = namespace(valid=false) -%}
-    {%- set today = modules.datetime.datetime.now(modules.pytz.utc).date() -%}
-    {%- if modules.re.match('^[0-9]{4}-[0-9]{2}-[0-9]{2}$', text) -%}
-        {%- set year, month, day = text[0:4] | int, text[5:7] | int, text[8:10] | int -%}
-        {%- if 1 <= month <= 12 and 2000 <= year <= today.year -%}
-            {%- set next_month = modules.datetime.date(year + (month // 12), (month % 12) + 1, 1) -%}
-            {%- set days_in_month = (next_month - modules.datetime.timedelta(days=1)).day -%}
-            {%- set ns.valid = 1 <= day <= days_in_month -%}
-        {%- endif -%}
-    {%- endif -%}
-    {%- set is_out_of_range = modules.re.match('^[0-9]{4}-[0-9]{2}-[0-9]{2}$', text)
-        and (text < '2000-01-01' or text > today.isoformat()) -%}
-    {%- if not ns.valid and not is_out_of_range -%}
-        {{ exceptions.raise_compiler_error(
-            "Invalid value for var 'as_of_date': '" ~ raw ~ "'. Expected a calendar date as YYYY-MM-DD, "
-            ~ "e.g. --vars '{as_of_date: 2026-11-23}' (or leave it unset for yesterday, UTC).") }}
-    {%- endif -%}
-    {#- marts.md v1.1: a real date from 2000-01-01 to the current UTC date -#}
-    {%- if text < '2000-01-01' or text > today.isoformat() -%}
-        {{ exceptions.raise_compiler_error(
-            "Invalid value for var 'as_of_date': '" ~ raw ~ "' is outside 2000-01-01 to " ~ today.isoformat()
-            ~ " (today, UTC): the as-of day is a day whose data can exist. A day after the last load is"
-            ~ " valid and fails the gate through data_completeness.") }}
-    {%- endif -%}
-    {{ return(text) }}
+    {{ return(project_var('as_of_date')) }}
+{% endmacro %}
+
+
+{#- The simulated time of the run ('YYYY-MM-DD HH:MM:SS' UTC): see var reference_time. -#}
+{% macro reference_time() %}
+    {{ return(project_var('reference_time')) }}
 {% endmacro %}

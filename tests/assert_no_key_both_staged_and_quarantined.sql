@@ -1,4 +1,4 @@
-{#- A latest row is either used (staged) or set aside (quarantined), never both. -#}
+{#- A latest delivery is either used (staged) or set aside (quarantined), never both (a row quarantined on its own may share a staged key: it took no part in choosing the latest). -#}
 with
 
 staged_keys as (
@@ -26,7 +26,7 @@ quarantined_keys as (
         source_table,
         record_key
     from {{ ref('quarantined_rows') }}
-    where record_key is not null
+    where record_key is not null and not is_quarantined_on_its_own
 
 ),
 

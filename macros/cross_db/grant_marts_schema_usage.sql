@@ -1,5 +1,6 @@
 {#-
-    on-run-end: lets the analyst role (env var PILOT_ANALYST_ROLE, default ANALYST) see into the
+    on-run-end: lets the analyst role (var analyst_role / env var PILOT_ANALYST_ROLE, default ANALYST,
+    a validated identifier, quoted the adapter's way) see into the
     marts schema, whose tables the `grants` configuration (dbt_project.yml) lets it select.
     Only schema `marts`: raw, staging, intermediate, config and audit are never granted to it.
     Snowflake only; nothing on DuckDB (no roles) nor on the emulator (fakesnow has no roles).
@@ -20,6 +21,7 @@
     {%- if is_snowflake_emulator() or marts_schema | lower not in built -%}
         {{- return('') -}}
     {%- endif -%}
-    {{- return('grant usage on schema ' ~ target.database ~ '.' ~ marts_schema
-        ~ ' to role ' ~ env_var('PILOT_ANALYST_ROLE', 'ANALYST')) -}}
+    {#- an unquoted Snowflake identifier means its upper-case form: quoted, it must be spelled so -#}
+    {{- return('grant usage on schema ' ~ adapter.quote(target.database | upper) ~ '.' ~ adapter.quote(marts_schema | upper)
+        ~ ' to role ' ~ adapter.quote(project_var('analyst_role') | upper)) -}}
 {% endmacro %}

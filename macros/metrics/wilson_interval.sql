@@ -16,7 +16,7 @@
 
 
 {% macro _wilson_bound(successes, trials, sign, scale) %}
-    {%- set z = project_var_number('wilson_z', 0.01, 10) -%}
+    {%- set z = project_var('wilson_z') -%}
     {%- set n = 'cast(' ~ trials ~ ' as ' ~ type_double() ~ ')' -%}
     {%- set p = 'cast(' ~ successes ~ ' as ' ~ type_double() ~ ') / ' ~ n -%}
     {%- set bound -%}
@@ -67,7 +67,7 @@
     Normal-approximation bound of a mean (mean +/- z * stddev / sqrt(n)); null when n < 2.
 -#}
 {% macro mean_interval_bound(mean, stddev, n, sign) %}
-    {%- set z = project_var_number('wilson_z', 0.01, 10) -%}
+    {%- set z = project_var('wilson_z') -%}
     case
         when coalesce({{ n }}, 0) < 2 then null
         else ({{ mean }}) {{ '+' if sign > 0 else '-' }} {{ z }} * ({{ stddev }}) / sqrt(cast({{ n }} as {{ type_double() }}))
@@ -80,7 +80,7 @@
     (m1 - m2) +/- z * sqrt(s1^2 / n1 + s2^2 / n2); null when either n < 2.
 -#}
 {% macro mean_diff_interval_bound(m1, s1, n1, m2, s2, n2, sign) %}
-    {%- set z = project_var_number('wilson_z', 0.01, 10) -%}
+    {%- set z = project_var('wilson_z') -%}
     case
         when coalesce({{ n1 }}, 0) < 2 or coalesce({{ n2 }}, 0) < 2 then null
         else ({{ m1 }}) - ({{ m2 }}) {{ '+' if sign > 0 else '-' }} {{ z }} * sqrt(

@@ -3,7 +3,7 @@
     region, queue and arm of its ticket (null when the ticket is unknown to the warehouse).
     Accepted = accepted as-is, or edited with edit_distance_ratio <= var minor_edit_max.
 -#}
-{%- set minor_edit_max = project_var_number('minor_edit_max', 0, 1) -%}
+{%- set minor_edit_max = project_var('minor_edit_max') -%}
 
 with
 

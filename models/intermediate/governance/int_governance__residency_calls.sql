@@ -2,8 +2,9 @@
     Every prompt call that breaks the residency policy (seed residency_policy), or whose ticket is
     still pending. The residency check is a safety signal and reads every latest delivery that has
     what it needs (prompt_id, ticket_id, processing_region, logged_at), valid or quarantined for
-    another reason (is_call_quarantined); a ticket's region comes from its latest delivery, valid or
-    quarantined (a quarantined ticket is still known). Reasons (metrics.md v1.1):
+    another reason (is_call_quarantined), and a call only ever delivered in rows quarantined on their
+    own (one of them); a ticket's region comes from its latest delivery, valid or quarantined (a
+    quarantined ticket is still known), else from a row of it quarantined on its own. Reasons (metrics.md v1.1):
     - region_not_allowed: the policy does not allow the call's processing_region for the region;
     - no_policy_for_region: the ticket's region has no row in residency_policy;
     - pending_ticket: the ticket is unknown, but the tickets' latest load is before the end of the
@@ -14,6 +15,33 @@
 
 with
 
+call_rows as (
+
+    select
+        prompt_id,
+        ticket_id,
+        logged_at,
+        processing_region,
+        failed_rule_count > 0 as is_call_quarantined,
+        row_number() over (
+            partition by prompt_id
+            order by
+                case when is_quarantined_on_its_own then 1 else 0 end,
+                logged_at desc,
+                processing_region desc,
+                ticket_id desc
+        ) as call_rank
+    from {{ ref('base_copilot__prompt_logs') }}
+    where
+        prompt_id is not null
+        and ticket_id is not null
+        and processing_region is not null
+        and logged_at is not null
+        -- a row quarantined on its own is checked only when its call has no latest delivery
+        and (not is_quarantined_on_its_own or delivery_count = 0)
+
+),
+
 calls as (
 
     select
@@ -21,13 +49,27 @@ calls as (
         ticket_id,
         logged_at,
         processing_region,
-        failed_rule_count > 0 as is_call_quarantined
-    from {{ ref('base_copilot__prompt_logs') }}
+        is_call_quarantined
+    from call_rows
+    where call_rank = 1
+
+),
+
+ticket_rows as (
+
+    select
+        ticket_id,
+        region,
+        failed_rule_count > 0 as is_ticket_quarantined,
+        row_number() over (
+            partition by ticket_id
+            order by case when is_quarantined_on_its_own then 1 else 0 end, region desc
+        ) as ticket_rank
+    from {{ ref('base_copilot__ticket_outcomes') }}
     where
-        prompt_id is not null
-        and ticket_id is not null
-        and processing_region is not null
-        and logged_at is not null
+        ticket_id is not null
+        and region is not null
+        and (not is_quarantined_on_its_own or delivery_count = 0)
 
 ),
 
@@ -36,9 +78,9 @@ tickets as (
     select
         ticket_id,
         region,
-        failed_rule_count > 0 as is_ticket_quarantined
-    from {{ ref('base_copilot__ticket_outcomes') }}
-    where ticket_id is not null and region is not null
+        is_ticket_quarantined
+    from ticket_rows
+    where ticket_rank = 1
 
 ),
 
@@ -46,6 +88,7 @@ tickets_load as (
 
     select max(_loaded_at) as latest_loaded_at
     from {{ ref('base_copilot__ticket_outcomes') }}
+    where not is_quarantined_on_its_own
 
 ),
 

@@ -21,7 +21,7 @@ with
         first_loaded_at,
         _loaded_at
     from {{ ref(table.base) }}
-    where {{ contract.key }} is not null
+    where not is_quarantined_on_its_own
 
 ),
 

@@ -1,26 +1,50 @@
-{#- Per raw table: rows delivered, superseded re-deliveries, latest rows, and where each latest row went. -#}
+{#-
+    Per raw table, the contract's count (raw-sources.md v1.1): every raw row is counted once, as
+    rows read = rows staged + latest deliveries quarantined + superseded deliveries + rows
+    quarantined on their own. Rows read are counted straight from the raw table; the other four
+    from the base (latest delivery) and staging models.
+-#}
 {%- set tables = raw_tables() -%}
 
 with
 
-quarantined as (
+{% for table in tables %}
+{{ table.source_table }}_read as (
 
-    select
-        source_table,
-        count(*) as rows_quarantined
-    from {{ ref('quarantined_rows') }}
-    group by source_table
+    select count(*) as rows_read
+    from {{ source('copilot_raw', table.source_table) }}
 
 ),
 
-{% for table in tables %}
+{{ table.source_table }}_staged as (
+
+    select count(*) as rows_staged
+    from {{ ref(table.staged) }}
+
+),
+
+{{ table.source_table }}_base as (
+
+    select
+        coalesce({{ count_where('not is_quarantined_on_its_own and failed_rule_count > 0') }}, 0) as latest_deliveries_quarantined,
+        coalesce(sum(case when not is_quarantined_on_its_own then delivery_count - 1 end), 0) as superseded_deliveries,
+        coalesce({{ count_where('is_quarantined_on_its_own') }}, 0) as rows_quarantined_on_own
+    from {{ ref(table.base) }}
+
+),
+
 {{ table.source_table }}_counts as (
 
     select
         '{{ table.source_table }}' as source_table,
-        (select count(*) from {{ source('copilot_raw', table.source_table) }}) as rows_delivered,
-        (select count(*) from {{ ref(table.base) }}) as latest_rows_read,
-        (select count(*) from {{ ref(table.staged) }}) as rows_staged
+        {{ table.source_table }}_read.rows_read,
+        {{ table.source_table }}_staged.rows_staged,
+        {{ table.source_table }}_base.latest_deliveries_quarantined,
+        {{ table.source_table }}_base.superseded_deliveries,
+        {{ table.source_table }}_base.rows_quarantined_on_own
+    from {{ table.source_table }}_read
+    cross join {{ table.source_table }}_staged
+    cross join {{ table.source_table }}_base
 
 ),
 
@@ -38,16 +62,16 @@ counts as (
 final as (
 
     select
-        counts.source_table,
-        counts.rows_delivered,
-        counts.latest_rows_read,
-        counts.rows_staged,
-        counts.rows_delivered - counts.latest_rows_read as superseded_deliveries,
-        coalesce(quarantined.rows_quarantined, 0) as rows_quarantined,
-        counts.latest_rows_read = counts.rows_staged + coalesce(quarantined.rows_quarantined, 0) as is_reconciled
+        source_table,
+        rows_read,
+        rows_staged,
+        latest_deliveries_quarantined,
+        superseded_deliveries,
+        rows_quarantined_on_own,
+        latest_deliveries_quarantined + rows_quarantined_on_own as rows_quarantined,
+        rows_read
+        = rows_staged + latest_deliveries_quarantined + superseded_deliveries + rows_quarantined_on_own as is_reconciled
     from counts
-    left join quarantined
-        on counts.source_table = quarantined.source_table
 
 )
 

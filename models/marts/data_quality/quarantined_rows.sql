@@ -1,23 +1,21 @@
-{#- Every latest raw row that breaks a contract rule: set aside with its reasons, never used in a metric. -#}
-{%- set checked_tables = [
-    {'model': 'base_copilot__ticket_outcomes', 'source_table': 'zs_ticket_outcomes', 'key': 'ticket_id'},
-    {'model': 'base_copilot__prompt_logs', 'source_table': 'zs_prompt_logs', 'key': 'prompt_id'},
-    {'model': 'base_copilot__draft_confidence', 'source_table': 'zs_draft_confidence', 'key': 'draft_id'},
-] -%}
+{#- Every raw row that breaks a contract rule (latest deliveries, and rows quarantined on their own): set aside with its reasons, never used in a metric. -#}
+{%- set tables = raw_tables() -%}
 
 with
 
-{% for checked in checked_tables %}
-{{ checked.source_table }}_failures as (
+{% for table in tables %}
+{%- set contract = raw_contract(table.source_table) %}
+{{ table.source_table }}_failures as (
 
     select
-        '{{ checked.source_table }}' as source_table,
-        cast({{ checked.key }} as {{ dbt.type_string() }}) as record_key,
+        '{{ table.source_table }}' as source_table,
+        cast({{ contract.key }} as {{ dbt.type_string() }}) as record_key,
         cast(ticket_id as {{ dbt.type_string() }}) as ticket_id,
         failed_rules,
         failed_rule_count,
+        is_quarantined_on_its_own,
         cast(_loaded_at as {{ dbt.type_timestamp() }}) as loaded_at
-    from {{ ref(checked.model) }}
+    from {{ ref(table.base) }}
     where failed_rule_count > 0
 
 ),
@@ -26,8 +24,8 @@ with
 
 unioned as (
 
-    {% for checked in checked_tables %}
-    select * from {{ checked.source_table }}_failures
+    {% for table in tables %}
+    select * from {{ table.source_table }}_failures
     {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
@@ -41,6 +39,7 @@ final as (
         ticket_id,
         failed_rules,
         failed_rule_count,
+        is_quarantined_on_its_own,
         loaded_at,
         failed_rule_count > 1 as has_multiple_failures
     from unioned

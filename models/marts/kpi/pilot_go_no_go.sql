@@ -7,7 +7,7 @@
     table (evaluated_through_date, metrics.md v1.1); never GO when the as-of day's window is not
     loaded: INCOMPLETE then (unless the settled data already says STOP), with decision_reason.
 -#}
-{%- set stop_below = project_var_number('go_no_go_stop_acceptance_below', 0, 1) -%}
+{%- set stop_below = project_var('go_no_go_stop_acceptance_below') -%}
 
 with
 

@@ -14,8 +14,8 @@
     the auto-suggest acceptance target (seed kpi_targets, draft_acceptance_rate) with at least var
     min_drafts decided drafts at or above it; null when none does (and when no threshold is in force).
 -#}
-{%- set min_drafts = project_var_int('min_drafts', 1, 1000000) -%}
-{%- set min_band_drafts = project_var_int('min_band_drafts', 1, 1000000) -%}
+{%- set min_drafts = project_var('min_drafts') -%}
+{%- set min_band_drafts = project_var('min_band_drafts') -%}
 
 with
 
