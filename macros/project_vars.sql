@@ -36,38 +36,46 @@
         {%- set given = env_var(spec.env, '') -%}
         {%- set source = "env var " ~ spec.env ~ " (var '" ~ name ~ "')" -%}
     {%- endif -%}
+    {%- set checked = project_var_check(spec, given, source) -%}
+    {%- if checked.error -%}
+        {{ exceptions.raise_compiler_error(checked.error) }}
+    {%- endif -%}
+    {{ return(checked.value) }}
+{% endmacro %}
+
+
+{#- A value checked against its spec: {'value': the validated value} or {'error': the message that says what to fix}. -#}
+{% macro project_var_check(spec, given, source) %}
     {%- set is_unset = given is none or (given | string | trim) == '' -%}
     {%- if spec.type in ['integer', 'number'] -%}
         {{ return(project_var_parse_number(spec, spec.default if is_unset else given, source)) }}
     {%- elif spec.type == 'date' -%}
-        {{ return(project_var_parse_date(spec, given, source) if not is_unset else project_var_default_date()) }}
+        {{ return({'value': project_var_default_date()} if is_unset else project_var_parse_date(spec, given, source)) }}
     {%- elif spec.type == 'timestamp' -%}
-        {{ return(project_var_parse_timestamp(spec, given, source) if not is_unset else run_started_at.strftime('%Y-%m-%d %H:%M:%S')) }}
+        {{ return({'value': run_started_at.strftime('%Y-%m-%d %H:%M:%S')} if is_unset else project_var_parse_timestamp(spec, given, source)) }}
     {%- elif spec.type == 'identifier' -%}
         {%- if is_unset -%}
-            {{ return(target.database if spec.default == 'target database' else spec.default) }}
+            {{ return({'value': target.database if spec.default == 'target database' else spec.default}) }}
         {%- endif -%}
         {{ return(project_var_parse_identifier(spec, given, source)) }}
     {%- endif -%}
-    {{ exceptions.raise_compiler_error("project_var: unknown type '" ~ spec.type ~ "' for '" ~ name ~ "'.") }}
+    {{ return({'error': "project_var: unknown type '" ~ spec.type ~ "' for '" ~ spec.name ~ "'."}) }}
 {% endmacro %}
 
 
 {% macro project_var_parse_number(spec, raw, source) %}
     {%- set whole = spec.type == 'integer' -%}
     {%- set text = raw | string | trim -%}
-    {%- set pattern = '^-?[0-9]+$' if whole else '^-?([0-9]+([.][0-9]*)?|[.][0-9]+)$' -%}
-    {%- if raw is boolean or raw is none or not modules.re.match(pattern, text) -%}
-        {{ exceptions.raise_compiler_error(
-            "Invalid value for " ~ source ~ ": '" ~ raw ~ "'. Expected a " ~ ('whole number' if whole else 'number')
-            ~ " from " ~ spec.min ~ " to " ~ spec.max ~ ", e.g. --vars '{" ~ spec.name ~ ": " ~ spec.default ~ "}'.") }}
+    {%- set pattern = '-?[0-9]+' if whole else '-?([0-9]+([.][0-9]*)?|[.][0-9]+)' -%}
+    {%- if raw is boolean or raw is none or not modules.re.fullmatch(pattern, text) -%}
+        {{ return({'error': "Invalid value for " ~ source ~ ": '" ~ raw ~ "'. Expected a " ~ ('whole number' if whole else 'number')
+            ~ " from " ~ spec.min ~ " to " ~ spec.max ~ ", e.g. --vars '{" ~ spec.name ~ ": " ~ spec.default ~ "}'."}) }}
     {%- endif -%}
     {%- set value = (text | int) if whole else (text | float) -%}
     {%- if value < spec.min or value > spec.max -%}
-        {{ exceptions.raise_compiler_error(
-            "Invalid value for " ~ source ~ ": " ~ value ~ " is outside " ~ spec.min ~ " to " ~ spec.max ~ ".") }}
+        {{ return({'error': "Invalid value for " ~ source ~ ": " ~ value ~ " is outside " ~ spec.min ~ " to " ~ spec.max ~ "."}) }}
     {%- endif -%}
-    {{ return(value) }}
+    {{ return({'value': value}) }}
 {% endmacro %}
 
 
@@ -93,32 +101,29 @@
     {%- set text = raw | string | trim -%}
     {%- set today = modules.datetime.datetime.now(modules.pytz.utc).date().isoformat() -%}
     {%- set max_date = today if spec.max == 'today' else spec.max -%}
-    {%- set match = modules.re.match('^([0-9]{4})-([0-9]{2})-([0-9]{2})$', text) -%}
+    {%- set match = modules.re.fullmatch('([0-9]{4})-([0-9]{2})-([0-9]{2})', text) -%}
     {%- if not match -%}
-        {{ exceptions.raise_compiler_error(
-            "Invalid value for " ~ source ~ ": '" ~ raw ~ "'. Expected a calendar date as YYYY-MM-DD, "
-            ~ "e.g. --vars '{" ~ spec.name ~ ": 2026-11-23}' (or leave it unset for yesterday, UTC).") }}
+        {{ return({'error': "Invalid value for " ~ source ~ ": '" ~ raw ~ "'. Expected a calendar date as YYYY-MM-DD, "
+            ~ "e.g. --vars '{" ~ spec.name ~ ": 2026-11-23}' (or leave it unset for yesterday, UTC)."}) }}
     {%- endif -%}
     {#- marts.md v1.1: the range is checked first, so 9999-12-31 names the range, not the calendar -#}
     {%- if text < spec.min or text > max_date -%}
-        {{ exceptions.raise_compiler_error(
-            "Invalid value for " ~ source ~ ": '" ~ raw ~ "' is outside " ~ spec.min ~ " to " ~ max_date
+        {{ return({'error': "Invalid value for " ~ source ~ ": '" ~ raw ~ "' is outside " ~ spec.min ~ " to " ~ max_date
             ~ (" (today, UTC)" if spec.max == 'today' else "") ~ ": the as-of day is a day whose data can exist."
-            ~ " A day after the last load is valid and fails the gate through data_completeness.") }}
+            ~ " A day after the last load is valid and fails the gate through data_completeness."}) }}
     {%- endif -%}
     {%- if not project_var_is_calendar_day(match.group(1) | int, match.group(2) | int, match.group(3) | int) -%}
-        {{ exceptions.raise_compiler_error(
-            "Invalid value for " ~ source ~ ": '" ~ raw ~ "'. Expected a calendar date as YYYY-MM-DD, "
-            ~ "e.g. --vars '{" ~ spec.name ~ ": 2026-11-23}' (or leave it unset for yesterday, UTC).") }}
+        {{ return({'error': "Invalid value for " ~ source ~ ": '" ~ raw ~ "'. Expected a calendar date as YYYY-MM-DD, "
+            ~ "e.g. --vars '{" ~ spec.name ~ ": 2026-11-23}' (or leave it unset for yesterday, UTC)."}) }}
     {%- endif -%}
-    {{ return(text) }}
+    {{ return({'value': text}) }}
 {% endmacro %}
 
 
 {#- A 'YYYY-MM-DD[ HH:MM[:SS]]' UTC timestamp (a T between date and time is accepted) from spec.min on. -#}
 {% macro project_var_parse_timestamp(spec, raw, source) %}
     {%- set text = raw | string | trim | replace('T', ' ') -%}
-    {%- set match = modules.re.match('^([0-9]{4})-([0-9]{2})-([0-9]{2})( ([0-9]{2}):([0-9]{2})(:([0-9]{2}))?)?$', text) -%}
+    {%- set match = modules.re.fullmatch('([0-9]{4})-([0-9]{2})-([0-9]{2})( ([0-9]{2}):([0-9]{2})(:([0-9]{2}))?)?', text) -%}
     {%- set ns = namespace(valid=false, text='') -%}
     {%- if match -%}
         {%- set year, month, day = match.group(1) | int, match.group(2) | int, match.group(3) | int -%}
@@ -128,11 +133,10 @@
             and project_var_is_calendar_day(year, month, day) -%}
     {%- endif -%}
     {%- if not ns.valid -%}
-        {{ exceptions.raise_compiler_error(
-            "Invalid value for " ~ source ~ ": '" ~ raw ~ "'. Expected a UTC timestamp from " ~ spec.min[:4] ~ " on as "
-            ~ "'YYYY-MM-DD HH:MM:SS', e.g. --vars '{" ~ spec.name ~ ": \"2026-11-24 06:00:00\"}'.") }}
+        {{ return({'error': "Invalid value for " ~ source ~ ": '" ~ raw ~ "'. Expected a UTC timestamp from " ~ spec.min[:4] ~ " on as "
+            ~ "'YYYY-MM-DD HH:MM:SS', e.g. --vars '{" ~ spec.name ~ ": \"2026-11-24 06:00:00\"}'."}) }}
     {%- endif -%}
-    {{ return(ns.text) }}
+    {{ return({'value': ns.text}) }}
 {% endmacro %}
 
 
@@ -144,13 +148,13 @@
 -#}
 {% macro project_var_parse_identifier(spec, raw, source) %}
     {%- set text = raw | string -%}
-    {%- if not modules.re.match('^[A-Za-z_][A-Za-z0-9_$]{0,254}$', text) or text | length > 255 -%}
+    {#- fullmatch: '$' alone would let a trailing line feed through -#}
+    {%- if not modules.re.fullmatch('[A-Za-z_][A-Za-z0-9_$]{0,254}', text) -%}
         {%- set shown = (text[:60] ~ '...') if text | length > 60 else text -%}
-        {{ exceptions.raise_compiler_error(
-            "Invalid value for " ~ source ~ ": " ~ (shown | tojson) ~ " is not an identifier. Expected a letter or underscore, "
-            ~ "then letters, digits, underscores or $ (at most 255 characters), e.g. " ~ spec.default ~ ".") }}
+        {{ return({'error': "Invalid value for " ~ source ~ ": " ~ (shown | tojson) ~ " is not an identifier. Expected a letter or underscore, "
+            ~ "then letters, digits, underscores or $ (at most 255 characters), e.g. " ~ spec.default ~ "."}) }}
     {%- endif -%}
-    {{ return(text) }}
+    {{ return({'value': text}) }}
 {% endmacro %}
 
 
@@ -187,7 +191,7 @@
             {%- endif -%}
         {%- endfor -%}
         {{ exceptions.raise_compiler_error(
-            "Unknown var " ~ (name | string | tojson) ~ ((" (did you mean '" ~ ns.best ~ "'?)") if ns.best else "")
+            "Unknown var '" ~ name ~ "'" ~ ((" (did you mean '" ~ ns.best ~ "'?)") if ns.best else "")
             ~ ". Known vars: " ~ (known | join(', ')) ~ ".") }}
     {%- endfor -%}
 {% endmacro %}

@@ -80,6 +80,20 @@ ENUMS = {
         "agent_action": {"accepted", "edited", "rejected"},
     },
 }
+# v1.1: keys and key references that must be neither blank nor untrimmed, and the plausibility
+# limits' defaults (raw-sources.md), written out independently of the seed.
+KEY_REFERENCES = {
+    "zs_ticket_outcomes": ["ticket_id"],
+    "zs_prompt_logs": ["prompt_id", "ticket_id", "draft_id"],
+    "zs_draft_confidence": ["draft_id", "ticket_id", "prompt_id"],
+}
+PLAUSIBLE_MAX = {
+    "zs_ticket_outcomes": {"handle_time_seconds": 604800, "agent_replies": 1000, "reopens": 1000},
+    "zs_prompt_logs": {"input_tokens": 1_000_000, "output_tokens": 1_000_000, "latency_ms": 900_000},
+    "zs_draft_confidence": {},
+}
+EARLIEST = dt.datetime(2000, 1, 1)
+WHITESPACE = " \t\r\n"
 KNOWN = {
     "queue": {"billing", "shipping-updates", "returns", "account-access", "technical", "faq"},
     "region": {"NA", "EU", "UK", "APAC", "JP", "ANZ", "LATAM", "MEA"},
@@ -97,12 +111,30 @@ KNOWN = {
 }
 
 
-def broken_rules(table: str, row: dict) -> list[str]:
+def on_its_own(table: str, row: dict, reference_time: dt.datetime) -> bool:
+    """v1.1: a null, blank or untrimmed key, or a null or implausible _loaded_at."""
+    key, loaded = row[KEYS[table]], row["_loaded_at"]
+    if key is None or key.strip(WHITESPACE) == "" or key != key.strip(WHITESPACE):
+        return True
+    return loaded is None or loaded < EARLIEST or loaded > reference_time + dt.timedelta(hours=24)
+
+
+def broken_rules(table: str, row: dict, reference_time: dt.datetime) -> list[str]:
     rules = [f"null_{c.lstrip('_')}" for c in NOT_NULL[table] if row[c] is None]
+    for c in KEY_REFERENCES[table]:
+        if row[c] is not None and row[c].strip(WHITESPACE) == "":
+            rules.append(f"blank_{c}")
+        elif row[c] is not None and row[c] != row[c].strip(WHITESPACE):
+            rules.append(f"untrimmed_{c}")
     rules += [f"negative_{c}" for c in NON_NEGATIVE[table] if row[c] is not None and row[c] < 0]
+    rules += [f"implausible_{c}" for c, top in PLAUSIBLE_MAX[table].items() if row[c] is not None and row[c] > top]
     rules += [f"{c}_out_of_range" for c in UNIT_INTERVAL.get(table, []) if row[c] is not None and not 0 <= row[c] <= 1]
-    if row["_loaded_at"] is not None:
-        limit = row["_loaded_at"] + dt.timedelta(days=1)
+    rules += [f"implausible_{c}" for c in TIMESTAMPS[table] if row[c] is not None and row[c] < EARLIEST]
+    loaded = row["_loaded_at"]
+    if loaded is not None and (loaded < EARLIEST or loaded > reference_time + dt.timedelta(hours=24)):
+        rules.append("implausible_loaded_at")
+    if loaded is not None:
+        limit = loaded + dt.timedelta(days=1)
         rules += [f"future_{c}" for c in TIMESTAMPS[table] if row[c] is not None and row[c] > limit]
     if (
         table == "zs_ticket_outcomes"
@@ -121,18 +153,47 @@ def fetch(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict]:
     return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
 
 
-def latest_rows(rows: list[dict], table: str) -> list[dict]:
-    """The latest delivery per key (latest _loaded_at, then updated_at); null keys stand alone."""
+def split_rows(rows: list[dict], table: str) -> tuple[list[dict], list[dict]]:
+    """(latest delivery per key among the rows that take part, rows quarantined on their own)."""
     key = KEYS[table]
     by_key: dict[object, list[dict]] = defaultdict(list)
     alone = []
     for row in rows:
-        (alone.append(row) if row[key] is None else by_key[row[key]].append(row))
+        (alone.append(row) if on_its_own(table, row, REFERENCE_TIME) else by_key[row[key]].append(row))
 
     def order(r: dict) -> tuple:
-        return (r["_loaded_at"] or dt.datetime.min, r.get("updated_at") or dt.datetime.min)
+        return (r["_loaded_at"], r.get("updated_at") or dt.datetime.min)
 
-    return alone + [max(group, key=order) for group in by_key.values()]
+    return [max(group, key=order) for group in by_key.values()], alone
+
+
+def participating(rows: list[dict], table: str) -> list[dict]:
+    return [r for r in rows if not on_its_own(table, r, REFERENCE_TIME)]
+
+
+# v1.1 hostile rows added to the generated raw tables (the generator plants the v1 rules), each a
+# copy of a valid row: (table, SQL for the copy's changed columns, a filter picking the template).
+REFERENCE_TIME = dt.datetime(2026, 9, 15, 6, 0, 0)
+# the template: the latest delivery of the first valid, solved, rated control ticket
+TEMPLATE_TICKET = (
+    "select * from raw.zs_ticket_outcomes where ticket_id = (select min(ticket_id) from raw.zs_ticket_outcomes"
+    " where not copilot_enabled and solved_at is not null and handle_time_seconds > 0"
+    " and satisfaction_rating in ('good', 'bad') and ticket_id like 'ZT-%') order by _loaded_at desc limit 1"
+)
+HOSTILE_ROWS = [
+    # a re-delivery of a valid ticket with a null _loaded_at, and one loaded "in 2200": neither wins
+    ("zs_ticket_outcomes", {"_loaded_at": "null", "agent_replies": "agent_replies + 7"}),
+    ("zs_ticket_outcomes", {"_loaded_at": "timestamp '2200-01-01 00:00:00'", "agent_replies": "agent_replies + 8"}),
+    # untrimmed, tab-led and blank keys: never the valid ticket, never a new one, never merged
+    ("zs_ticket_outcomes", {"ticket_id": "ticket_id || ' '"}),
+    ("zs_ticket_outcomes", {"ticket_id": "chr(9) || ticket_id"}),
+    ("zs_ticket_outcomes", {"ticket_id": "'   '"}),
+    ("zs_ticket_outcomes", {"ticket_id": "'   '", "queue": "'returns'"}),
+    ("zs_ticket_outcomes", {"ticket_id": "''"}),
+    # implausible values on new keys: the latest delivery is quarantined (not on its own)
+    ("zs_ticket_outcomes", {"ticket_id": "'ZT-HOSTILE-1'", "handle_time_seconds": "2147483647"}),
+    ("zs_ticket_outcomes", {"ticket_id": "'ZT-HOSTILE-2'", "created_at": "timestamp '1999-12-31 23:00:00'"}),
+]
 
 
 @pytest.fixture(scope="module")
@@ -148,8 +209,16 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
         "--tickets-per-day",
         "600",
     )
+    with duckdb.connect(str(scenario.db_path)) as con:
+        con.execute(f"create temp table template as {TEMPLATE_TICKET}")
+        columns = [r[0] for r in con.execute("describe raw.zs_ticket_outcomes").fetchall()]
+        for table, changes in HOSTILE_ROWS:
+            select = ", ".join(f"{changes[c]} as {c}" if c in changes else c for c in columns)
+            con.execute(f"insert into raw.{table} select {select} from template")
     # The as-of day is the last generated day: a later one has no data and fails data_completeness.
-    result = build(scenario, dbt_vars={"as_of_date": "2026-09-14"})
+    result = build(
+        scenario, dbt_vars={"as_of_date": "2026-09-14", "reference_time": REFERENCE_TIME.strftime("%Y-%m-%d %H:%M:%S")}
+    )
     assert result.returncode == 0, result.output[-5000:]
     return scenario
 
@@ -168,7 +237,8 @@ def raw(con) -> dict[str, list[dict]]:
 
 @pytest.mark.parametrize("table", list(KEYS))
 def test_staging_holds_exactly_the_valid_latest_rows(con, raw, table):
-    expected = {r[KEYS[table]]: r for r in latest_rows(raw[table], table) if not broken_rules(table, r)}
+    latest, _ = split_rows(raw[table], table)
+    expected = {r[KEYS[table]]: r for r in latest if not broken_rules(table, r, REFERENCE_TIME)}
     staged = {r[KEYS[table]]: r for r in fetch(con, f"select * from {STAGING[table]}")}
     assert staged.keys() == expected.keys()
     for key, row in staged.items():
@@ -202,15 +272,25 @@ def test_redelivery_winners_match_the_manifest(con, built):
 def test_quarantine_holds_every_bad_row_with_all_its_reasons(con, raw):
     expected = []
     for table, rows in raw.items():
-        for row in latest_rows(rows, table):
-            rules = broken_rules(table, row)
+        latest, alone = split_rows(rows, table)
+        for row, is_alone in [(r, False) for r in latest] + [(r, True) for r in alone]:
+            rules = broken_rules(table, row, REFERENCE_TIME)
             if rules:
-                expected.append((table, row[KEYS[table]], ",".join(rules), row["_loaded_at"]))
+                expected.append((table, row[KEYS[table]], ",".join(rules), row["_loaded_at"], is_alone))
     actual = [
-        (r["source_table"], r["record_key"], r["failed_rules"], r["loaded_at"])
+        (r["source_table"], r["record_key"], r["failed_rules"], r["loaded_at"], r["is_quarantined_on_its_own"])
         for r in fetch(con, "select * from audit.quarantined_rows")
     ]
     assert sorted(actual, key=str) == sorted(expected, key=str)
+    # every v1.1 hostile row is there, under the reason the contract gives it
+    hostile = {(r[1], r[2], r[4]) for r in actual if r[0] == "zs_ticket_outcomes"}
+    assert {("   ", "blank_ticket_id", True), ("", "blank_ticket_id", True)} <= hostile
+    assert sum(1 for r in actual if r[1] == "   ") == 2  # two rows keyed '   ' stay two rows
+    assert any(k.endswith(" ") and rules == "untrimmed_ticket_id" and alone for k, rules, alone in hostile if k)
+    assert any(k.startswith("\t") and rules == "untrimmed_ticket_id" and alone for k, rules, alone in hostile if k)
+    assert ("ZT-HOSTILE-1", "implausible_handle_time_seconds", False) in hostile
+    assert ("ZT-HOSTILE-2", "implausible_created_at", False) in hostile
+    assert {rules for _, rules, alone in hostile if alone} >= {"null_loaded_at", "implausible_loaded_at"}
 
 
 def test_every_planted_rule_is_quarantined_under_its_code(con, built):
@@ -236,32 +316,41 @@ def test_every_planted_rule_is_quarantined_under_its_code(con, built):
         all_codes |= {f"future_{c}" for c in TIMESTAMPS[table]}
         all_codes |= {f"invalid_{c}" for c in ENUMS[table]}
     all_codes.add("solved_before_created")
+    # the v1.1 rows added to the scenario
+    all_codes |= {"blank_ticket_id", "untrimmed_ticket_id", "implausible_loaded_at"}
+    all_codes |= {"implausible_handle_time_seconds", "implausible_created_at"}
     assert codes == all_codes, f"missing: {all_codes - codes}, unexpected: {codes - all_codes}"
     assert any(r["has_multiple_failures"] for r in quarantined)
 
 
 def test_reconciliation_counts(con, raw, built):
     rows = {r["source_table"]: r for r in fetch(con, "select * from audit.load_reconciliation")}
+    added = {table: sum(1 for t, _ in HOSTILE_ROWS if t == table) for table in KEYS}
     for table in KEYS:
-        latest = latest_rows(raw[table], table)
-        bad = [r for r in latest if broken_rules(table, r)]
+        latest, alone = split_rows(raw[table], table)
+        bad = [r for r in latest if broken_rules(table, r, REFERENCE_TIME)]
         row = rows[table]
-        assert row["rows_delivered"] == len(raw[table]) == built.manifest["row_counts"][table]
-        assert row["latest_rows_read"] == len(latest) == built.manifest["latest_row_counts"][table]
-        assert row["rows_quarantined"] == len(bad)
+        # rows read = rows staged + latest deliveries quarantined + superseded + quarantined on their own
+        assert row["rows_read"] == len(raw[table]) == built.manifest["row_counts"][table] + added[table]
+        assert row["latest_deliveries_quarantined"] == len(bad)
         assert row["rows_staged"] == len(latest) - len(bad)
-        assert row["superseded_deliveries"] == len(raw[table]) - len(latest) > 0
+        assert row["superseded_deliveries"] == len(participating(raw[table], table)) - len(latest) > 0
+        assert row["rows_quarantined_on_own"] == len(alone)
+        assert row["rows_read"] == row["rows_staged"] + len(bad) + row["superseded_deliveries"] + len(alone)
         assert row["is_reconciled"] is True
+    assert rows["zs_ticket_outcomes"]["rows_quarantined_on_own"] >= 7
 
 
 def test_unmapped_values_list_exactly_the_new_values(con, raw, built):
     valid_tickets = [
         r
-        for r in latest_rows(raw["zs_ticket_outcomes"], "zs_ticket_outcomes")
-        if not broken_rules("zs_ticket_outcomes", r)
+        for r in split_rows(raw["zs_ticket_outcomes"], "zs_ticket_outcomes")[0]
+        if not broken_rules("zs_ticket_outcomes", r, REFERENCE_TIME)
     ]
     valid_calls = [
-        r for r in latest_rows(raw["zs_prompt_logs"], "zs_prompt_logs") if not broken_rules("zs_prompt_logs", r)
+        r
+        for r in split_rows(raw["zs_prompt_logs"], "zs_prompt_logs")[0]
+        if not broken_rules("zs_prompt_logs", r, REFERENCE_TIME)
     ]
     expected = {("queue", t["queue"]) for t in valid_tickets if t["queue"] not in KNOWN["queue"]}
     expected |= {("region", t["region"]) for t in valid_tickets if t["region"] not in KNOWN["region"]}
@@ -286,20 +375,22 @@ def test_unmapped_values_list_exactly_the_new_values(con, raw, built):
     assert expected, "the default scenario plants new values"
 
 
-def test_reconciliation_test_fails_when_a_row_goes_missing(built, tmp_path):
-    """Tamper with the built warehouse: a raw row that neither staging nor the quarantine table holds."""
+def test_reconciliation_fails_when_a_row_goes_missing(built, tmp_path):
+    """Tamper with the built warehouse: a latest delivery lost between the raw table and staging."""
     copy = tmp_path / "tampered.duckdb"
     copy.write_bytes(built.db_path.read_bytes())
     with duckdb.connect(str(copy)) as con:
-        # The quarantine is a table built before this row arrived; staging (a view) rejects it.
         con.execute(
-            "insert into raw.zs_prompt_logs (prompt_id, ticket_id, _loaded_at) "
-            "values ('late-bad', 'x', timestamp '2026-09-14 00:00:00')"
+            "delete from staging.base_copilot__prompt_logs where prompt_id = "
+            "(select min(prompt_id) from staging.base_copilot__prompt_logs where failed_rule_count = 0)"
         )
-    result = run_dbt(["test", "--select", "stg_copilot__prompt_logs,test_name:reconciles_with_source"], copy, tmp_path)
+    result = run_dbt(["build", "--select", "load_reconciliation"], copy, tmp_path)
     assert result.returncode != 0
     failing = result.failing("fail")
-    assert len(failing) == 1 and "reconciles_with_source" in failing[0] and "prompt_logs" in failing[0]
+    assert len(failing) == 1 and "load_reconciliation_is_reconciled" in failing[0], failing
+    with duckdb.connect(str(copy), read_only=True) as con:
+        reconciled = dict(con.execute("select source_table, is_reconciled from audit.load_reconciliation").fetchall())
+    assert reconciled == {"zs_ticket_outcomes": True, "zs_prompt_logs": False, "zs_draft_confidence": True}
 
 
 def test_bad_variable_stops_the_run_before_any_model(built, tmp_path):
