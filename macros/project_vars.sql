@@ -32,7 +32,7 @@
     {%- set spec = project_var_spec(name) -%}
     {%- set given = var(name, none) -%}
     {%- set source = "var '" ~ name ~ "'" -%}
-    {%- if (given is none or (given | string | trim) == '') and spec.env -%}
+    {%- if (given is none or (given is string and given == '')) and spec.env -%}
         {%- set given = env_var(spec.env, '') -%}
         {%- set source = "env var " ~ spec.env ~ " (var '" ~ name ~ "')" -%}
     {%- endif -%}
@@ -46,7 +46,8 @@
 
 {#- A value checked against its spec: {'value': the validated value} or {'error': the message that says what to fix}. -#}
 {% macro project_var_check(spec, given, source) %}
-    {%- set is_unset = given is none or (given | string | trim) == '' -%}
+    {#- unset: no value, or an empty one (an env var set to ''); whitespace is a value, and checked -#}
+    {%- set is_unset = given is none or (given is string and given == '') -%}
     {%- if spec.type in ['integer', 'number'] -%}
         {{ return(project_var_parse_number(spec, spec.default if is_unset else given, source)) }}
     {%- elif spec.type == 'date' -%}

@@ -35,14 +35,16 @@ class DbtResult:
 
 def run_dbt(
     args: list[str],
-    db_path: Path,
+    db_path: Path | str,
     work_dir: Path,
     dbt_vars: dict | None = None,
     target: str = "duckdb",
     extra_env: dict[str, str] | None = None,
     timeout: int = 900,
+    cwd: Path | None = None,
 ) -> DbtResult:
-    """Run `dbt <args>` for the project on `db_path`; artefacts go under `work_dir`."""
+    """Run `dbt <args>` for the project on `db_path` (a str is passed as written: a relative path);
+    artefacts go under `work_dir`. From another `cwd`, dbt gets --project-dir (as from cron)."""
     target_path = work_dir / "target"
     env = {
         **os.environ,
@@ -56,11 +58,13 @@ def run_dbt(
     if not (PROJECT_ROOT / "profiles.yml").exists():
         (PROJECT_ROOT / "profiles.yml").write_text((PROJECT_ROOT / "profiles.example.yml").read_text())
     cmd = [DBT, *args, "--target", target]
+    if cwd is not None:
+        cmd += ["--project-dir", str(PROJECT_ROOT)]
     if dbt_vars:
         cmd += ["--vars", json.dumps(dbt_vars)]
     proc = subprocess.run(
         cmd,
-        cwd=PROJECT_ROOT,
+        cwd=cwd or PROJECT_ROOT,
         env=env,
         capture_output=True,
         text=True,

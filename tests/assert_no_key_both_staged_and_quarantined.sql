@@ -1,4 +1,7 @@
-{#- A latest delivery is either used (staged) or set aside (quarantined), never both (a row quarantined on its own may share a staged key: it took no part in choosing the latest). -#}
+{#-
+    A latest delivery is either used (staged) or set aside (quarantined), never both (a row
+    quarantined on its own may share a staged key: it took no part in choosing the latest).
+-#}
 with
 
 staged_keys as (

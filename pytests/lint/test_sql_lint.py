@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import duckdb
+
 from pytests.dbt_runner import PROJECT_ROOT
 
 SQLFLUFF = str(Path(sys.executable).with_name("sqlfluff"))
@@ -20,6 +22,8 @@ def test_sqlfluff_reports_no_violation(tmp_path: Path) -> None:
         "DBT_TARGET_PATH": str(tmp_path / "target"),
         "DBT_LOG_PATH": str(tmp_path / "logs"),
     }
+    # The project never creates its database file (the dbt-duckdb plugin refuses a missing one).
+    duckdb.connect(str(tmp_path / "lint.duckdb")).close()
     if not (PROJECT_ROOT / "profiles.yml").exists():
         (PROJECT_ROOT / "profiles.yml").write_text((PROJECT_ROOT / "profiles.example.yml").read_text())
     proc = subprocess.run(

@@ -1,4 +1,7 @@
-{#- Every plausibility limit the contract reads has exactly one row in the seed, and the seed names no other: a missing limit would silently check nothing. -#}
+{#-
+    Every plausibility limit the contract reads has exactly one row in the seed, and the seed
+    names no other: a missing limit would silently check nothing.
+-#}
 {%- set names = plausibility_limit_names() -%}
 
 with

@@ -26,8 +26,12 @@ with
 {{ table.source_table }}_base as (
 
     select
-        coalesce({{ count_where('not is_quarantined_on_its_own and failed_rule_count > 0') }}, 0) as latest_deliveries_quarantined,
-        coalesce(sum(case when not is_quarantined_on_its_own then delivery_count - 1 end), 0) as superseded_deliveries,
+        coalesce(
+            {{ count_where('not is_quarantined_on_its_own and failed_rule_count > 0') }}, 0
+        ) as latest_deliveries_quarantined,
+        coalesce(
+            sum(case when not is_quarantined_on_its_own then delivery_count - 1 end), 0
+        ) as superseded_deliveries,
         coalesce({{ count_where('is_quarantined_on_its_own') }}, 0) as rows_quarantined_on_own
     from {{ ref(table.base) }}
 

@@ -1,4 +1,7 @@
-{#- Every raw row that breaks a contract rule (latest deliveries, and rows quarantined on their own): set aside with its reasons, never used in a metric. -#}
+{#-
+    Every raw row that breaks a contract rule (latest deliveries, and rows quarantined on their
+    own): set aside with its reasons, never used in a metric.
+-#}
 {%- set tables = raw_tables() -%}
 
 with
