@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -73,3 +75,27 @@ def planted_result(request: pytest.FixtureRequest) -> GenerationResult:
 @pytest.fixture(scope="session")
 def planted_con(planted_result: GenerationResult) -> duckdb.DuckDBPyConnection:
     return checks.connect(planted_result.tables)
+
+
+# --- Great Expectations validation (test_validation.py) ------------------------------------------
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+GX_CONFIG = dict(start_date=date(2025, 2, 1), end_date=date(2025, 2, 14), tickets_per_day=150, seed=2)
+
+
+@pytest.fixture(scope="session")
+def gx_raw_dbs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Two small raw DuckDB files: `clean` (no bad input) and `bad` (one planted bad row per rule)."""
+    base = tmp_path_factory.mktemp("gx_raw")
+    clean = write_duckdb(generate(GeneratorConfig(**GX_CONFIG, bad_input=False)), base / "clean.duckdb")
+    bad = write_duckdb(generate(GeneratorConfig(**GX_CONFIG, bad_input=True)), base / "bad.duckdb")
+    return {"clean": Path(clean), "bad": Path(bad)}
+
+
+@pytest.fixture
+def gx_dir(tmp_path: Path) -> Path:
+    """A copy of the repository's GX project without gx/uncommitted, so a run's validation results
+    and Data Docs go to the test's directory, not the working tree's."""
+    copy = tmp_path / "gx"
+    shutil.copytree(PROJECT_ROOT / "gx", copy, ignore=shutil.ignore_patterns("uncommitted"))
+    return copy

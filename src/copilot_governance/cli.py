@@ -83,15 +83,43 @@ def build_parser() -> argparse.ArgumentParser:
 
     val = sub.add_parser(
         "validate",
-        help="validate the raw tables of a DuckDB file against the contract (Great Expectations)",
+        help="validate the raw tables against the contract (Great Expectations checkpoints, in the database)",
+        description="Run the GX project's checkpoints (gx/checkpoints/) over raw.zs_ticket_outcomes, "
+        "raw.zs_prompt_logs and raw.zs_draft_confidence: a schema check (tables, columns, types), then "
+        "every row rule of the contract computed in the database. Prints each failing expectation with "
+        "its unexpected row count and where the Data Docs are. Exit 0: all pass; 1: the contract is "
+        "broken; 2: usage error (bad argument, missing file or variable, no connection).",
     )
-    val.add_argument("--db", default=DEFAULT_DB, help=f"DuckDB file (default {DEFAULT_DB})")
     val.add_argument(
-        "--sample-rows",
-        type=_int,
-        default=None,
-        help="validate a sample of this many rows per table (default: all rows)",
+        "--target",
+        choices=("duckdb", "snowflake"),
+        default="duckdb",
+        help="where the raw tables are: a DuckDB file (default) or Snowflake (the env vars of profiles.yml)",
     )
+    val.add_argument(
+        "--db",
+        default=None,
+        help=f"DuckDB file, opened read-only and never created (default {DEFAULT_DB} in the project root; "
+        "a relative path is taken from the current directory)",
+    )
+    val.add_argument(
+        "--reference-time",
+        default=None,
+        metavar="TIMESTAMP",
+        help="the run's reference time, 'YYYY-MM-DD HH:MM:SS' UTC or ISO 8601 (default: now): a _loaded_at "
+        "later than it plus max_loaded_at_hours_after_reference is implausible",
+    )
+    val.add_argument(
+        "--gx-dir", type=Path, default=None, help="the GX project directory (default gx/ in the project root)"
+    )
+    val.add_argument(
+        "--write-suites",
+        action="store_true",
+        help="regenerate the GX project's files (suites, validation definitions, checkpoints, datasources) "
+        "from the contract and the plausibility limits seed, then exit",
+    )
+    # Removed: every expectation now runs in the database over all rows (no sample is fetched).
+    val.add_argument("--sample-rows", default=None, help=argparse.SUPPRESS)
     val.add_argument("--quiet", action="store_true", help="print only failures")
     return parser
 
@@ -160,24 +188,43 @@ def _generate(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
 
 def _validate(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    if not Path(args.db).exists():
-        parser.error(f"database {args.db} does not exist")
-    from copilot_governance.validation import validate_database
+    if args.sample_rows is not None:
+        parser.error("--sample-rows was removed: validate runs every expectation in the database over all rows")
+    from copilot_governance import gx_project
+    from copilot_governance.contract import ContractError
+    from copilot_governance.validation import ValidationSetupError, parse_reference_time, validate
 
-    results = validate_database(args.db, sample_rows=args.sample_rows)
-    ok = True
-    for res in results:
-        ok &= res.success
+    gx_dir = args.gx_dir.absolute() if args.gx_dir is not None else None
+    if args.write_suites:
+        try:
+            written = gx_project.write_project(gx_dir)
+        except (ContractError, gx_project.ProjectError) as exc:
+            parser.error(str(exc))
+        if not args.quiet:
+            for path in written:
+                print(f"wrote {path}")
+        return 0
+    try:
+        run = validate(args.target, args.db, parse_reference_time(args.reference_time), gx_dir)
+    except (ValidationSetupError, gx_project.ProjectError) as exc:
+        parser.error(str(exc))  # exits with status 2
+    if not args.quiet:
+        print(f"validating {run.location} (target {run.target}, reference time {run.reference_time} UTC)")
+    for res in run.tables:
         if res.success and args.quiet:
             continue
-        status = "ok" if res.success else "FAILED"
-        print(
-            f"raw.{res.table}: {status} ({res.rows_checked:,} rows checked, "
-            f"{res.evaluated} expectations, {len(res.failures)} failed)"
-        )
-        for failure in res.failures:
-            print(f"  - {failure}")
-    return 0 if ok else 1
+        rows = f"{res.rows_checked:,} rows, " if res.rows_checked is not None else ""
+        if res.success:
+            print(f"raw.{res.table}: ok ({rows}{res.evaluated} expectations)")
+        elif res.schema_problems:
+            print(f"raw.{res.table}: BROKEN LOAD (schema; its checkpoint did not run)")
+        else:
+            print(f"raw.{res.table}: FAILED ({rows}{len(res.failed)} of {res.evaluated} expectations failed)")
+        for line in res.failures:
+            print(f"  {line}")
+    if run.data_docs is not None and (not args.quiet or not run.success):
+        print(f"Data Docs: {run.data_docs}")
+    return 0 if run.success else 1
 
 
 def main(argv: Sequence[str] | None = None) -> int:
