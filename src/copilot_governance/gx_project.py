@@ -41,8 +41,9 @@ DUCKDB_MEMORY_LIMIT = "2GB"
 BATCH_DEFINITION = "whole_table"
 #: The suite parameter the `_loaded_at` plausibility bound is computed from (an ISO timestamp, UTC).
 REFERENCE_TIME = "reference_time"
-#: What each checkpoint keeps of a failing expectation: counts and a few sample values, never all rows.
-RESULT_FORMAT: dict[str, Any] = {"result_format": "SUMMARY", "partial_unexpected_count": 5}
+#: What each checkpoint keeps of a failing expectation: its counts and 5 sample values (LIMIT 5 in SQL).
+#: BASIC, not SUMMARY: SUMMARY adds value counts of every unexpected value (a GROUP BY without limit).
+RESULT_FORMAT: dict[str, Any] = {"result_format": "BASIC", "partial_unexpected_count": 5}
 DATA_DOCS_SITE = "local_site"
 DATA_DOCS_INDEX_LIMIT = 30
 

@@ -4,7 +4,7 @@ Per raw table: a schema pre-check (the table exists and has every contract colum
 type; a broken load names the table, the column, the type expected and the type found), then the
 table's checkpoint (`<target>_<table>` in gx/checkpoints/) runs the table's suite in the database:
 every expectation is an aggregate or a filtered count computed by DuckDB or Snowflake, and a
-failure keeps only its count and a few sample values (result format SUMMARY). Each checkpoint
+failure keeps only its count and a few sample values (result format BASIC). Each checkpoint
 updates the Data Docs (gx/uncommitted/data_docs/local_site/).
 
 Targets: `duckdb` (a DuckDB file, opened read-only, never created) and `snowflake` (the raw
