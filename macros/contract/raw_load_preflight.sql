@@ -132,7 +132,8 @@
 {#-
     on-run-start: stop before any model runs when the load is broken, naming the contract, each
     table, column, the type expected and found, and where it looked. Skipped when the run selects
-    no model (a seed-only or unit-test-only run does not read the load).
+    no model (a seed-only or unit-test-only run does not read the load) and in a project without the
+    copilot_raw source (the emulator's probe project reuses these macros).
 -#}
 {% macro preflight_raw_load(force=false) %}
     {#- not when parsing, nor in an offline compile (--no-introspect: no connection to look with) -#}
@@ -140,8 +141,11 @@
         {{ return('') }}
     {%- endif -%}
     {%- set selected = selected_resources if selected_resources is defined else [] -%}
-    {%- set ns = namespace(reads_load=force) -%}
-    {%- for unique_id in selected if unique_id.startswith('model.') or unique_id.startswith('source.') -%}
+    {%- set ns = namespace(reads_load=force, has_source=false) -%}
+    {%- for source_node in graph.sources.values() if source_node.source_name == 'copilot_raw' -%}
+        {%- set ns.has_source = true -%}
+    {%- endfor -%}
+    {%- for unique_id in selected if ns.has_source and (unique_id.startswith('model.') or unique_id.startswith('source.')) -%}
         {%- set ns.reads_load = true -%}
     {%- endfor -%}
     {%- if not ns.reads_load -%}
