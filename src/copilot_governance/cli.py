@@ -11,8 +11,7 @@ from time import perf_counter
 
 from copilot_governance.generator import config as cfg
 from copilot_governance.generator.pilot_config import read_pilot_windows
-
-DEFAULT_DB = "data/pilot.duckdb"
+from copilot_governance.paths import DEFAULT_DB, database_path
 
 
 def _date(text: str) -> date:
@@ -42,7 +41,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="Generate raw.zs_ticket_outcomes, raw.zs_prompt_logs and "
         "raw.zs_draft_confidence (deterministic for a seed and date range).",
     )
-    gen.add_argument("--db", default=DEFAULT_DB, help=f"DuckDB file (default {DEFAULT_DB})")
+    gen.add_argument(
+        "--db",
+        default=None,
+        help=f"DuckDB file to write (default {DEFAULT_DB} in the project root; a relative path is taken "
+        "from the current directory)",
+    )
     gen.add_argument("--parquet-dir", type=Path, help="also write one Parquet file per table")
     gen.add_argument("--manifest", type=Path, help="manifest JSON (default <db>.manifest.json)")
     gen.add_argument("--start-date", type=_date, help="first day, YYYY-MM-DD (default: 56 days ending at the end date)")
@@ -168,10 +172,10 @@ def _generate(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     t0 = perf_counter()
     result = generate(config, progress=say)
     t1 = perf_counter()
-    db = write_duckdb(result, args.db)
+    db = write_duckdb(result, database_path(args.db))
     if args.parquet_dir is not None:
         write_parquet(result, args.parquet_dir)
-    manifest = write_manifest(result, args.manifest or default_manifest_path(args.db))
+    manifest = write_manifest(result, args.manifest or default_manifest_path(db))
     t2 = perf_counter()
     if not args.quiet:
         print(

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from copilot_governance import contract as c
+from copilot_governance.paths import ProjectError, project_root
 
 GX_DIR_NAME = "gx"
 DUCKDB = "duckdb"
@@ -50,20 +51,6 @@ DATA_DOCS_INDEX_LIMIT = 30
 #: The SQL of "blank" and "untrimmed": space, tab, line feed, carriage return (as in the dbt quarantine).
 _WHITESPACE_SQL = "' ' || CHR(9) || CHR(10) || CHR(13)"
 _ID_NAMESPACE = uuid.UUID("3c5b0f57-1f0e-4c57-9d1b-7b0c2f6a9e41")
-
-
-class ProjectError(Exception):
-    """The project or its GX directory cannot be found or read."""
-
-
-def project_root() -> Path:
-    """The project root: the directory with dbt_project.yml, above this package (editable install)
-    or, failing that, above the current directory."""
-    for start in (Path(__file__).resolve().parent, Path.cwd().resolve()):
-        for directory in (start, *start.parents):
-            if (directory / "dbt_project.yml").is_file():
-                return directory
-    raise ProjectError("cannot find the project root (a directory with dbt_project.yml)")
 
 
 def default_gx_dir() -> Path:

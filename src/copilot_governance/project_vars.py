@@ -18,6 +18,8 @@ from pathlib import Path
 
 import yaml
 
+from copilot_governance.paths import project_root
+
 BEGIN = "<!-- project-vars:begin (rendered from dbt_project.yml by python -m copilot_governance.project_vars) -->"
 END = "<!-- project-vars:end -->"
 TYPES = ("integer", "number", "date", "timestamp", "identifier")
@@ -53,11 +55,6 @@ class VarSpec:
     @property
     def default_text(self) -> str:
         return DEFAULT_WORDS.get(self.default, f"`{self.default}`")
-
-
-def project_root() -> Path:
-    """The directory with dbt_project.yml, from this package's location (src/copilot_governance)."""
-    return Path(__file__).resolve().parents[2]
 
 
 def _text(value: object) -> str:

@@ -25,6 +25,7 @@ from typing import Any
 
 from copilot_governance import contract as c
 from copilot_governance import gx_project as gp
+from copilot_governance.paths import database_path
 
 #: Contract type -> the warehouse types that hold it (DuckDB's and Snowflake's names). NUMBER,
 #: DECIMAL and NUMERIC hold an INTEGER column only with scale 0.
@@ -132,10 +133,7 @@ def resolve_db_path(db: str | Path | None) -> Path:
     """The DuckDB file to validate: a given path against the current directory, the default
     (data/pilot.duckdb) against the project root. Raises ValidationSetupError when it is not a file
     (it is never created)."""
-    from copilot_governance.cli import DEFAULT_DB
-
-    path = Path(db).expanduser() if db is not None else gp.project_root() / DEFAULT_DB
-    path = path.absolute()
+    path = database_path(db)
     if not path.is_file():
         what = "is not a file" if path.exists() else "does not exist"
         raise ValidationSetupError(f"DuckDB database {path} {what} (it is never created by validate)")
