@@ -15,8 +15,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from pytests.contract_oracle import fetch, valid_latest_rows
 from pytests.dbt_runner import PROJECT_ROOT, run_dbt
-from pytests.e2e.test_foundation_e2e import broken_rules, fetch, latest_rows
 from pytests.scenario import Scenario, build, generate
 
 pytestmark = pytest.mark.e2e
@@ -39,7 +39,7 @@ def read_seed(path: Path) -> list[dict]:
 
 def clean(con: duckdb.DuckDBPyConnection, table: str) -> list[dict]:
     rows = fetch(con, f"select * from raw.{table}")
-    return [r for r in latest_rows(rows, table) if not broken_rules(table, r)]
+    return valid_latest_rows(rows, table)
 
 
 def load_raw(db_path: Path) -> dict:

@@ -14,8 +14,8 @@ from decimal import Decimal
 import duckdb
 import pytest
 
+from pytests.contract_oracle import fetch
 from pytests.dbt_runner import PROJECT_ROOT
-from pytests.e2e.test_foundation_e2e import fetch
 from pytests.e2e.test_kpi_marts import assert_rows_match, load_raw, normalise_dates, same
 from pytests.scenario import Scenario, build, generate
 
