@@ -73,6 +73,23 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--no-bad-input", dest="bad_input", action="store_false", help="do not plant bad-input rows")
     gen.add_argument("--no-redeliveries", dest="redeliveries", action="store_false", help="deliver every key once")
     gen.add_argument("--no-late-rows", dest="late_rows", action="store_false", help="no late deliveries")
+    effects = gen.add_argument_group("agent effects (issue 14: what clustering and assignment checks are for)")
+    effects.add_argument("--agent-speed-sd", type=float, default=0.0, help="sd of each agent's log handle-time factor")
+    effects.add_argument(
+        "--agent-arm-share-sd", type=float, default=0.0, help="sd of each agent's copilot-arm share around 0.5"
+    )
+    effects.add_argument(
+        "--agent-copilot-effect-sd",
+        type=float,
+        default=0.0,
+        help="sd of each agent's log copilot effect on handle time",
+    )
+    effects.add_argument(
+        "--assignment-bug-share",
+        type=float,
+        default=0.0,
+        help="share of the control arm's easier tickets rerouted to the copilot arm (a sample ratio mismatch)",
+    )
     gen.add_argument(
         "--no-unmapped", dest="unmapped", action="store_false", help="no new (unmapped) queue, intent or model"
     )
@@ -152,6 +169,10 @@ def _generate(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             bad_input=args.bad_input,
             redeliveries=args.redeliveries,
             late_rows=args.late_rows,
+            agent_speed_sd=args.agent_speed_sd,
+            agent_arm_share_sd=args.agent_arm_share_sd,
+            agent_copilot_effect_sd=args.agent_copilot_effect_sd,
+            assignment_bug_share=args.assignment_bug_share,
             unmapped=args.unmapped,
         )
     except cfg.ConfigError as exc:

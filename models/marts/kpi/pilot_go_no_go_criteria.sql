@@ -6,9 +6,18 @@
     - slo: coverage_rate (copilot-enabled agent-solved tickets, by solved day) and
       draft_latency_p95_ms (exact p95 over the window's ok calls, by logged_at day) per queue x region;
     - residency: the pilot's calls (pilot window, tickets in scope) that anomaly_residency_mismatch
-      reports, against the residency_violation rollback rule's limit (rollback_rules: 0 tolerated).
+      reports, against the residency_violation rollback rule's limit (rollback_rules: 0 tolerated);
+    - assignment (per queue x region): no sample ratio mismatch (pilot_assignment_checks); a scope
+      with one has every comparison with control missed, verdict_reason saying why;
+    - control_primary / control_guardrail (per queue x region, seed control_comparison_criteria):
+      the primary metric's sequential interval against control entirely on its good side of 0, and
+      each guardrail non-inferior to control by its margin, read from the sequential interval
+      (pilot_control_comparison).
     A value below the metric's minimum sample (seed kpi_min_samples) is insufficient_data.
 -#}
+{%- set lower_is_better = "'" ~ (control_comparison_metrics() | selectattr('is_lower_better')
+    | map(attribute='metric') | join("', '")) ~ "'" -%}
+
 with
 
 windows as (
@@ -231,13 +240,142 @@ residency_checked as (
 
 ),
 
+assignment_checks as (
+
+    select * from {{ ref('pilot_assignment_checks') }}
+
+),
+
+comparisons as (
+
+    select * from {{ ref('pilot_control_comparison') }}
+
+),
+
+comparison_criteria as (
+
+    select * from {{ ref('control_comparison_criteria') }}
+
+),
+
+assignment as (
+
+    select
+        pilot_id,
+        'assignment' as criterion,
+        {{ dbt.concat(['queue', "'/'", 'region']) }} as scope,
+        'srm_p_value' as metric,
+        srm_p_value as criterion_value,
+        'at_least' as comparison,
+        cast({{ project_var('srm_alpha') }} as {{ type_double() }}) as limit_value,
+        cast(pilot_tickets + control_tickets as {{ dbt.type_bigint() }}) as sample_size,
+        1 as min_sample,
+        case
+            when has_srm is null then 'insufficient_data'
+            when has_srm then 'misses'
+            else 'meets'
+        end as verdict,
+        case
+            when has_srm
+                then 'sample ratio mismatch: the arms were not assigned as configured (expected pilot share '
+                    || cast(expected_pilot_share as {{ dbt.type_string() }}) || '), every comparison with control is invalid'
+        end as verdict_reason
+    from assignment_checks
+
+),
+
+control_checks as (
+
+    select
+        comparisons.pilot_id,
+        case when comparison_criteria.role = 'primary' then 'control_primary' else 'control_guardrail' end
+            as criterion,
+        {{ dbt.concat(['comparisons.queue', "'/'", 'comparisons.region']) }} as scope,
+        comparisons.metric,
+        -- the bound of the sequential interval on the metric's bad side
+        case
+            when comparisons.metric in ({{ lower_is_better }})
+                then comparisons.difference_cs_upper
+            else comparisons.difference_cs_lower
+        end as criterion_value,
+        case
+            when comparisons.metric in ({{ lower_is_better }})
+                then 'at_most'
+            else 'at_least'
+        end as comparison,
+        case
+            when comparison_criteria.role = 'primary' then 0
+            when comparisons.metric in ({{ lower_is_better }})
+                then comparison_criteria.non_inferiority_margin
+            else -comparison_criteria.non_inferiority_margin
+        end as limit_value,
+        case
+            when comparisons.pilot_denominator < comparisons.control_denominator then comparisons.pilot_denominator
+            else comparisons.control_denominator
+        end as sample_size,
+        coalesce(min_samples.min_sample, 1) as min_sample,
+        comparisons.status,
+        assignment_checks.has_srm
+    from comparisons
+    inner join comparison_criteria
+        on comparisons.metric = comparison_criteria.metric
+    left join min_samples
+        on comparisons.metric = min_samples.metric
+    left join assignment_checks
+        on
+            comparisons.pilot_id = assignment_checks.pilot_id
+            and comparisons.queue = assignment_checks.queue
+            and comparisons.region = assignment_checks.region
+
+),
+
+control_checked as (
+
+    select
+        pilot_id,
+        criterion,
+        scope,
+        metric,
+        criterion_value,
+        comparison,
+        limit_value,
+        sample_size,
+        min_sample,
+        case
+            when coalesce(has_srm, false) then 'misses'
+            when status = 'insufficient_data' or criterion_value is null then 'insufficient_data'
+            when comparison = 'at_most' and criterion_value < limit_value then 'meets'
+            when comparison = 'at_least' and criterion_value > limit_value then 'meets'
+            else 'misses'
+        end as verdict,
+        case
+            when coalesce(has_srm, false)
+                then 'invalid comparison: sample ratio mismatch in this scope (pilot_assignment_checks)'
+        end as verdict_reason
+    from control_checks
+
+),
+
 unioned as (
 
-    select * from measured_checked
+    select
+        *,
+        cast(null as {{ dbt.type_string() }}) as verdict_reason
+    from measured_checked
     union all
-    select * from kpi_targets
+    select
+        *,
+        cast(null as {{ dbt.type_string() }}) as verdict_reason
+    from kpi_targets
     union all
-    select * from residency_checked
+    select
+        *,
+        cast(null as {{ dbt.type_string() }}) as verdict_reason
+    from residency_checked
+    union all
+    select * from assignment
+    union all
+    select * from control_checked
 
 ),
 
@@ -252,6 +390,7 @@ final as (
         unioned.comparison,
         unioned.limit_value,
         unioned.verdict,
+        unioned.verdict_reason,
         unioned.sample_size,
         cast(unioned.min_sample as {{ dbt.type_int() }}) as min_sample,
         pilot_windows.pilot_start_date,

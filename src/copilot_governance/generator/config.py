@@ -87,6 +87,14 @@ class GeneratorConfig:
     redeliveries: bool = True
     late_rows: bool = True
     unmapped: bool = True
+    #: Agent effects (issue 14; all 0 = off, the default data): the standard deviation of each agent's
+    #: log handle-time factor, of each agent's copilot-arm share around 0.5, and of each agent's log
+    #: copilot effect on handle time; and the assignment bug: the share of the control arm's easier
+    #: tickets (faster than their queue's median) rerouted to the copilot arm in the pilot scope.
+    agent_speed_sd: float = 0.0
+    agent_arm_share_sd: float = 0.0
+    agent_copilot_effect_sd: float = 0.0
+    assignment_bug_share: float = 0.0
 
     def __post_init__(self) -> None:
         end = self.end_date
@@ -111,6 +119,10 @@ class GeneratorConfig:
             raise ConfigError(f"tickets per day must be at most {MAX_TICKETS_PER_DAY:,}")
         if not isinstance(self.seed, int) or self.seed < 0:
             raise ConfigError(f"seed must be a non-negative integer, got {self.seed!r}")
+        for name in ("agent_speed_sd", "agent_arm_share_sd", "agent_copilot_effect_sd", "assignment_bug_share"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+                raise ConfigError(f"{name.replace('_', ' ')} must be a number from 0 to 1, got {value!r}")
         plants = resolve_plants(self.plants)
         event = self.event_date if self.event_date is not None else end
         if not start <= event <= end:
@@ -150,6 +162,12 @@ class GeneratorConfig:
     def event(self) -> date:
         assert self.event_date is not None
         return self.event_date
+
+    @property
+    def has_agent_effects(self) -> bool:
+        return any(
+            (self.agent_speed_sd, self.agent_arm_share_sd, self.agent_copilot_effect_sd, self.assignment_bug_share)
+        )
 
     @property
     def n_days(self) -> int:

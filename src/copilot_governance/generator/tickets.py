@@ -35,6 +35,19 @@ class TicketSeeds:
     region: np.ndarray
     intent: np.ndarray  # ref.NO_INTENT when unclassified
     copilot: np.ndarray  # bool
+    #: With agent effects (config): each ticket's agent code and handle-time noise, drawn with the arm.
+    agent: np.ndarray | None = None
+    handle_z: np.ndarray | None = None
+
+
+def agent_effects(ctx: Context) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per agent code (every region's pool): log speed factor, copilot-arm share, log copilot effect."""
+    c = ctx.config
+    z = ctx.rng(14).standard_normal((3, len(ref.AGENT_IDS)))
+    speed = c.agent_speed_sd * z[0] - c.agent_speed_sd**2 / 2
+    share = np.clip(0.5 + c.agent_arm_share_sd * z[1], 0.02, 0.98)
+    effect = c.agent_copilot_effect_sd * z[2] - c.agent_copilot_effect_sd**2 / 2
+    return speed, share, effect
 
 
 def _created_times(rng: np.random.Generator, days: np.ndarray, region: np.ndarray) -> np.ndarray:
@@ -61,7 +74,20 @@ def sample_seeds(ctx: Context, rng: np.random.Generator, days: np.ndarray) -> Ti
     intent = choice_given(rng, queue, ref.INTENT_GIVEN_QUEUE)
     intent[rng.random(n) < ref.NULL_INTENT_RATE] = ref.NO_INTENT
     copilot = in_pilot_scope(queue, region) & (ticket_day >= ctx.pilot_day) & (rng.random(n) < 0.5)
-    return TicketSeeds(_created_times(rng, ticket_day, region), queue, region, intent, copilot)
+    created = _created_times(rng, ticket_day, region)
+    if not ctx.config.has_agent_effects:
+        return TicketSeeds(created, queue, region, intent, copilot)
+    # Agent effects: the agent is drawn with the arm (a stream of its own: the default data is unchanged).
+    erng = ctx.rng(15, int(days[0]) if len(days) else 0)
+    _, share, _ = agent_effects(ctx)
+    agent = region * ref.AGENT_POOL + erng.integers(0, ref.AGENT_POOL, n)
+    handle_z = erng.standard_normal(n)
+    eligible = in_pilot_scope(queue, region) & (ticket_day >= ctx.pilot_day)
+    copilot = eligible & (erng.random(n) < share[agent])
+    bug = ctx.config.assignment_bug_share
+    if bug:
+        copilot |= eligible & ~copilot & (handle_z < 0) & (erng.random(n) < bug)
+    return TicketSeeds(created, queue, region, intent, copilot, agent, handle_z)
 
 
 def forced_seeds(
@@ -115,11 +141,18 @@ def simulate_tickets(ctx: Context, rng: np.random.Generator, seeds: TicketSeeds)
     channel[self_service] = np.where(rng.random(int(self_service.sum())) < 0.7, ref.CH_SELF, ref.CH_WEB)
 
     agent_code = r * ref.AGENT_POOL + rng.integers(0, ref.AGENT_POOL, n)
+    if seeds.agent is not None:
+        agent_code = seeds.agent[order]
 
-    # Handle time: lognormal with the queue's mean; copilot-enabled tickets are faster.
+    # Handle time: lognormal with the queue's mean; copilot-enabled tickets are faster (with agent
+    # effects: each agent's speed, and each agent's own copilot effect).
     mean = ref.AHT_MEAN_S[q] * np.where(cop, ref.AHT_COPILOT, 1.0)
+    if ctx.config.has_agent_effects:
+        speed, _, effect = agent_effects(ctx)
+        mean = mean * np.exp(speed[agent_code] + np.where(cop, effect[agent_code], 0.0))
     mu = np.log(mean) - ref.AHT_SIGMA**2 / 2
-    handle = np.maximum(np.rint(np.exp(mu + ref.AHT_SIGMA * rng.standard_normal(n))), 30)
+    handle_z = rng.standard_normal(n) if seeds.handle_z is None else seeds.handle_z[order]
+    handle = np.maximum(np.rint(np.exp(mu + ref.AHT_SIGMA * handle_z)), 30)
     partial = unsolved & has_agent
     handle = np.where(partial, np.rint(handle * rng.uniform(0.2, 0.8, n)), handle)
     handle_null = ~has_agent | (partial & (rng.random(n) < 0.3))
