@@ -8,8 +8,8 @@
 {%- set z = project_var('wilson_z') -%}
 {%- set alpha = project_var('sequential_alpha') -%}
 {%- set tuning_n = project_var('sequential_tuning_n') -%}
-{%- set lower_is_better = control_comparison_metrics() | selectattr('is_lower_better')
-    | map(attribute='metric') | list -%}
+{%- set lower_is_better = "'" ~ (control_comparison_metrics() | selectattr('is_lower_better')
+    | map(attribute='metric') | join("', '")) ~ "'" -%}
 
 with
 
@@ -135,7 +135,7 @@ classified as (
         (1.959964 + 0.841621) * intervals.difference_se as mde_80,
         intervals.sequential_half_width + 0.841621 * intervals.difference_se as mde_80_sequential,
         coalesce(min_samples.min_sample, 1) as min_sample,
-        intervals.metric in ('{{ lower_is_better | join("', '") }}') as is_lower_better
+        intervals.metric in ({{ lower_is_better }}) as is_lower_better
     from intervals
     left join min_samples
         on intervals.metric = min_samples.metric

@@ -277,8 +277,11 @@ assignment as (
         end as verdict,
         case
             when has_srm
-                then 'sample ratio mismatch: the arms were not assigned as configured (expected pilot share '
-                    || cast(expected_pilot_share as {{ dbt.type_string() }}) || '), every comparison with control is invalid'
+                then {{ dbt.concat([
+                    "'sample ratio mismatch: the arms were not assigned as configured (expected pilot share '",
+                    'cast(expected_pilot_share as ' ~ dbt.type_string() ~ ')',
+                    "'), every comparison with control is invalid'",
+                ]) }}
         end as verdict_reason
     from assignment_checks
 
