@@ -14,6 +14,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 import yaml
@@ -58,8 +59,12 @@ class VarSpec:
 
 
 def _text(value: object) -> str:
-    # yaml reads 0.20 as 0.2: keep the figure as written in the table where it matters to readers
-    return f"{value:.2f}" if isinstance(value, float) and round(value, 2) == value and value < 1 else str(value)
+    """A figure as a reader writes it: 0.20 (yaml reads 0.2), 0.0000001 (not 1e-07), 1.96, 5000."""
+    if not isinstance(value, float):
+        return str(value)
+    text = format(Decimal(repr(value)), "f")
+    whole, _, fraction = text.partition(".")
+    return f"{whole}.{fraction}0" if len(fraction) == 1 and value < 1 else text
 
 
 def load_specs(root: Path | None = None) -> list[VarSpec]:
