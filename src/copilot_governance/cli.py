@@ -142,6 +142,12 @@ def build_parser() -> argparse.ArgumentParser:
     # Removed: every expectation now runs in the database over all rows (no sample is fetched).
     val.add_argument("--sample-rows", default=None, help=argparse.SUPPRESS)
     val.add_argument("--quiet", action="store_true", help="print only failures")
+    book = sub.add_parser("playbook", help="the retro playbook (shared/playbooks/*.yml): validate it")
+    book_sub = book.add_subparsers(dest="playbook_command", required=True, metavar="ACTION")
+    book_validate = book_sub.add_parser(
+        "validate", help="check a playbook against its schema; every problem names its YAML path"
+    )
+    book_validate.add_argument("file", type=Path, help="the playbook YAML file")
     return parser
 
 
@@ -257,7 +263,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "generate":
         return _generate(args, parser)
+    if args.command == "playbook":
+        return _playbook(args)
     return _validate(args, parser)
+
+
+def _playbook(args: argparse.Namespace) -> int:
+    from copilot_governance.playbook.schema import PlaybookError, load_playbook
+
+    try:
+        book = load_playbook(args.file)
+    except PlaybookError as exc:
+        print(f"{args.file}: {len(exc.problems)} problem(s):", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    print(f"{args.file}: playbook {book.playbook!r} version {book.version}: valid")
+    for condition, rule in book.rule_conditions():
+        print(f"  {condition!r} -> rule {rule.rule}")
+    return 0
 
 
 if __name__ == "__main__":

@@ -1,0 +1,1 @@
+"""The retro playbook: its schema, its rule conditions, and the configuration it sets."""
