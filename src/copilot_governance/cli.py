@@ -5,13 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from time import perf_counter
 
 from copilot_governance.generator import config as cfg
 from copilot_governance.generator.pilot_config import read_pilot_windows
-from copilot_governance.paths import DEFAULT_DB, database_path
+from copilot_governance.paths import DEFAULT_DB, database_path, project_root
 
 
 def _date(text: str) -> date:
@@ -142,12 +142,25 @@ def build_parser() -> argparse.ArgumentParser:
     # Removed: every expectation now runs in the database over all rows (no sample is fetched).
     val.add_argument("--sample-rows", default=None, help=argparse.SUPPRESS)
     val.add_argument("--quiet", action="store_true", help="print only failures")
-    book = sub.add_parser("playbook", help="the retro playbook (shared/playbooks/*.yml): validate it")
+    book = sub.add_parser("playbook", help="the retro playbook (shared/playbooks/*.yml): validate or import it")
     book_sub = book.add_subparsers(dest="playbook_command", required=True, metavar="ACTION")
     book_validate = book_sub.add_parser(
         "validate", help="check a playbook against its schema; every problem names its YAML path"
     )
     book_validate.add_argument("file", type=Path, help="the playbook YAML file")
+    book_import = book_sub.add_parser(
+        "import", help="write the configuration seeds the playbook sets (what it does not set keeps its default)"
+    )
+    book_import.add_argument("file", type=Path, help="the playbook YAML file")
+    book_import.add_argument(
+        "--valid-from",
+        type=_date,
+        default=None,
+        help="the day imported thresholds take effect, closing the rows they replace (default: today, UTC)",
+    )
+    book_import.add_argument("--pilot-id", default=None, help="the pilot the playbook configures (seed pilots)")
+    book_import.add_argument("--seeds-dir", type=Path, default=None, help="default: the project's seeds/")
+    book_import.add_argument("--dry-run", action="store_true", help="print the diff against the seeds; write nothing")
     return parser
 
 
@@ -270,14 +283,31 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _playbook(args: argparse.Namespace) -> int:
     from copilot_governance.playbook.schema import PlaybookError, load_playbook
+    from copilot_governance.playbook.seeds import plan_import, write
 
     try:
         book = load_playbook(args.file)
+        if args.playbook_command == "import":
+            seeds_dir = args.seeds_dir or project_root() / "seeds"
+            valid_from = args.valid_from or datetime.now(UTC).date()
+            plan = plan_import(book, seeds_dir, valid_from, args.pilot_id)
     except PlaybookError as exc:
         print(f"{args.file}: {len(exc.problems)} problem(s):", file=sys.stderr)
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
         return 1
+    if args.playbook_command == "import":
+        print(f"playbook {book.playbook!r} version {book.version}:")
+        if args.dry_run:
+            print(plan.diff() or "  no seed would change")
+        else:
+            changed = write(plan)
+            print(
+                "  wrote " + (", ".join(str(p) for p in changed) if changed else "nothing: every seed already holds it")
+            )
+        for default in plan.kept:
+            print(f"  kept the default: {default}")
+        return 0
     print(f"{args.file}: playbook {book.playbook!r} version {book.version}: valid")
     for condition, rule in book.rule_conditions():
         print(f"  {condition!r} -> rule {rule.rule}")

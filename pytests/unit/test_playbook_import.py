@@ -1,0 +1,129 @@
+"""`copilot-governance playbook import` (issue 11, second step): the shared playbook's values are the
+seeds' values (a re-import changes nothing), another playbook's values land in the seeds exactly,
+thresholds take effect from --valid-from closing the rows they replace, --dry-run writes nothing."""
+
+from __future__ import annotations
+
+import copy
+import csv
+import shutil
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+
+from copilot_governance.playbook.schema import PlaybookError, load_playbook, validate_playbook
+from copilot_governance.playbook.seeds import plan_import, write
+from pytests.dbt_runner import PROJECT_ROOT
+
+SHARED_PLAYBOOK = PROJECT_ROOT.parent / "shared" / "playbooks" / "support-ai-pilot-retro-v1.4.yml"
+CLI = str(Path(sys.executable).with_name("copilot-governance"))
+
+
+@pytest.fixture
+def seeds(tmp_path) -> Path:
+    target = tmp_path / "seeds"
+    shutil.copytree(PROJECT_ROOT / "seeds", target)
+    return target
+
+
+def rows(path: Path) -> list[dict]:
+    with path.open(newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def test_the_shared_playbook_is_what_the_seeds_hold(seeds):
+    before = {p: p.read_bytes() for p in seeds.rglob("*.csv")}
+    plan = plan_import(load_playbook(SHARED_PLAYBOOK), seeds, date(2026, 12, 1))
+    assert plan.changed() == [] and write(plan) == []
+    assert {p: p.read_bytes() for p in seeds.rglob("*.csv")} == before
+    # and each of its numbers is in the seeds (read back independently of the import code)
+    baselines = {(r["queue"], r["metric"]): float(r["baseline_value"]) for r in rows(seeds / "pilot/kpi_baselines.csv")}
+    assert baselines[("billing", "aht_seconds")] == 590 and baselines[("shipping-updates", "aht_seconds")] == 520
+    assert baselines[("billing", "csat_pct")] == 79.0 and baselines[("shipping-updates", "csat_pct")] == 81.2
+    assert baselines[("faq", "deflection_rate")] == 0.12 and baselines[("billing", "escalation_rate")] == 0.18
+    targets = {r["metric"]: (r["comparison"], float(r["target_value"])) for r in rows(seeds / "pilot/kpi_targets.csv")}
+    assert targets["aht_seconds"] == ("delta_pct_at_most", -0.10)
+    assert targets["csat_pct"] == ("at_least", 80.0) and targets["escalation_rate"] == ("at_most", 0.14)
+    assert targets["draft_latency_p95_ms"] == ("at_most", 3000) and targets["coverage_rate"] == ("at_least", 0.85)
+    assert targets["draft_acceptance_rate"] == ("at_least", 0.60)
+    residency = {
+        (r["ticket_region"], r["allowed_processing_region"]) for r in rows(seeds / "governance/residency_policy.csv")
+    }
+    assert {("NA", "us-east"), ("EU", "westeurope")} <= residency
+    scope = {(r["queue"], r["region"]) for r in rows(seeds / "pilot/pilot_scope.csv")}
+    assert scope == {(q, r) for q in ("billing", "shipping-updates") for r in ("NA", "EU")}
+    assert "rollback_rules: data_completeness (not in the playbook)" in plan.kept
+
+
+def test_another_playbook_lands_in_the_seeds_exactly(seeds):
+    data = yaml.safe_load(SHARED_PLAYBOOK.read_text())
+    other = copy.deepcopy(data)
+    other["version"] = "2.0"
+    other["pilot"]["queues"] = ["billing", "returns"]
+    other["pilot"]["regions"] = ["UK"]
+    other["telemetry"]["data_residency"] = {"UK": "westeurope"}
+    other["metrics"]["baselines"]["AHT_seconds"] = {"returns": 610}
+    other["metrics"]["targets"]["CSAT_min"] = 82.5
+    other["thresholds"]["by_intent"]["billing_refund"] = {"suggest_min_conf": 0.8, "require_human_review_below": 0.88}
+    other["rollbacks"]["conditions"] = ["confidence_drift > 0.1 over 48h", "escalation_rate > target * 1.5"]
+    plan = plan_import(validate_playbook(other), seeds, date(2026, 12, 5))
+    write(plan)
+    scope = [(r["queue"], r["region"], r["expected_pilot_share"]) for r in rows(seeds / "pilot/pilot_scope.csv")]
+    assert scope == [("billing", "UK", "0.5"), ("returns", "UK", "0.5")]
+    residency = {
+        r["ticket_region"]: r["allowed_processing_region"] for r in rows(seeds / "governance/residency_policy.csv")
+    }
+    assert residency["UK"] == "westeurope" and residency["NA"] == "us-east"  # NA kept: the playbook does not set it
+    baselines = {(r["queue"], r["metric"]): float(r["baseline_value"]) for r in rows(seeds / "pilot/kpi_baselines.csv")}
+    assert baselines[("returns", "aht_seconds")] == 610 and baselines[("billing", "aht_seconds")] == 590
+    targets = {r["metric"]: float(r["target_value"]) for r in rows(seeds / "pilot/kpi_targets.csv")}
+    assert targets["csat_pct"] == 82.5
+    thresholds = [r for r in rows(seeds / "pilot/intent_thresholds.csv") if r["intent"] == "billing_refund"]
+    assert [(r["suggest_min_conf"], r["review_below_conf"], r["valid_from"], r["valid_to"]) for r in thresholds] == [
+        ("0.85", "0.90", "2020-01-01", "2026-12-05"),
+        ("0.8", "0.88", "2026-12-05", ""),
+    ]
+    rules = {r["rule"]: r for r in rows(seeds / "governance/rollback_rules.csv")}
+    assert (rules["confidence_drift"]["limit_value"], rules["confidence_drift"]["current_window_days"]) == ("0.1", "2")
+    assert rules["escalation_breach"]["limit_factor"] == "1.5"
+    assert rules["csat_drop"]["current_window_days"] == "3"  # not in this playbook's conditions: kept
+    # a second import of the same playbook changes nothing
+    assert plan_import(validate_playbook(other), seeds, date(2026, 12, 5)).changed() == []
+
+
+def test_a_threshold_change_needs_a_later_valid_from(seeds):
+    data = yaml.safe_load(SHARED_PLAYBOOK.read_text())
+    data["thresholds"]["by_intent"]["shipping_status"]["suggest_min_conf"] = 0.75
+    with pytest.raises(PlaybookError, match="--valid-from 2019-06-01 is not after the row in force since 2020-01-01"):
+        plan_import(validate_playbook(data), seeds, date(2019, 6, 1))
+
+
+def test_an_unknown_queue_is_named(seeds):
+    data = yaml.safe_load(SHARED_PLAYBOOK.read_text())
+    data["pilot"]["queues"] = ["billing", "warranty"]
+    with pytest.raises(PlaybookError, match=r"pilot.queues\[1\]: 'warranty' is not a known queue"):
+        plan_import(validate_playbook(data), seeds, date(2026, 12, 1))
+
+
+def test_cli_dry_run_shows_the_diff_and_writes_nothing(seeds, tmp_path):
+    data = yaml.safe_load(SHARED_PLAYBOOK.read_text())
+    data["metrics"]["targets"]["escalation_max"] = 0.12
+    path = tmp_path / "playbook.yml"
+    path.write_text(yaml.safe_dump(data))
+    before = (seeds / "pilot/kpi_targets.csv").read_text()
+    args = [CLI, "playbook", "import", str(path), "--seeds-dir", str(seeds), "--valid-from", "2026-12-01"]
+    dry = subprocess.run([*args, "--dry-run"], capture_output=True, text=True, check=False)
+    assert dry.returncode == 0, dry.stderr
+    assert (
+        "-escalation_rate,kpi_target,at_most,0.14," in dry.stdout
+        and "+escalation_rate,kpi_target,at_most,0.12," in dry.stdout
+    )
+    assert "kept the default: rollback_rules: data_completeness" in dry.stdout
+    assert (seeds / "pilot/kpi_targets.csv").read_text() == before
+    done = subprocess.run(args, capture_output=True, text=True, check=False)
+    assert done.returncode == 0 and "kpi_targets.csv" in done.stdout
+    assert {r["metric"]: r["target_value"] for r in rows(seeds / "pilot/kpi_targets.csv")}["escalation_rate"] == "0.12"
