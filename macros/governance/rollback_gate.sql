@@ -31,10 +31,10 @@
 
 {#-
     The one-line message of a firing, for the console, the stored failures and the brief:
-    rule, scope, night (and whether provisional), observed value against limit, reason, action.
-    Arguments are SQL expressions.
+    rule, scope, night (and whether provisional), observed value against limit, reason, action, and
+    the owner role to notify (issue 11: the playbook's owners). Arguments are SQL expressions.
 -#}
-{% macro firing_message(rule, scope, night, is_provisional, observed_value, comparison, limit_value, reason, action) %}
+{% macro firing_message(rule, scope, night, is_provisional, observed_value, comparison, limit_value, reason, action, owner_role) %}
     {%- set as_text = dbt.type_string() -%}
     {{ dbt.concat([
         rule, "' fired for '", scope,
@@ -45,6 +45,7 @@
         ~ " || case when " ~ comparison ~ " = 'less_than' then ' < limit ' else ' > limit ' end"
         ~ " || coalesce(cast(round(" ~ limit_value ~ ", 4) as " ~ as_text ~ "), 'none') end",
         "'; action: '", action,
+        "'; notify: '", 'coalesce(' ~ owner_role ~ ", 'no owner configured')",
     ]) }}
 {%- endmacro %}
 

@@ -5,6 +5,7 @@ and exit 0 on a clean day. A bad as_of_date stops the run with a message saying 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import duckdb
@@ -20,6 +21,7 @@ from pytests.e2e.governance_scenario import (
     all_events,
     gate_outcomes,
     generate_pilot,
+    seed_rows,
 )
 from pytests.scenario import build
 
@@ -74,10 +76,13 @@ def test_failing_rows_are_stored_in_the_audit_schema(pilot: AllEvents):
         assert row["observed_value"] > row["limit_value"] == 0
         assert row["message"].startswith(f"residency_violation fired for {row['scope']} (night {EVENT_DAY})")
         assert row["action"].startswith("disable copilot for the region")
+        # the stored failure names the owner to notify (the playbook's role for residency)
+        assert row["owner_role"] == "llm_safety_officer" and row["message"].endswith("; notify: llm_safety_officer")
     drift = pilot.event_audit["assert_no_confidence_drift"]
     scope = events["confidence_drift"]["scope"]
     assert [r["scope"] for r in drift] == [f"{scope['intent']}/{scope['region']}"]
     assert drift[0]["observed_value"] > drift[0]["limit_value"]
+    assert drift[0]["owner_role"] == "qa_lead"
 
 
 def test_a_clean_day_exits_zero(pilot: AllEvents):
@@ -169,3 +174,21 @@ def test_a_bad_as_of_date_stops_the_run(bad: str, pilot: AllEvents, tmp_path: Pa
     assert f"Invalid value for var 'as_of_date': '{bad}'" in result.output, result.output[-2000:]
     assert "Expected a calendar date as YYYY-MM-DD" in result.output
     assert not any(uid.startswith("model.") for uid in result.statuses())
+
+
+def test_every_rule_signal_and_mart_names_an_owner_role_of_the_playbook(pilot: AllEvents):
+    """Issue 11: meta.owner on each mart and on each gate and advisory test, equal to the seed's
+    owner_role of its rule or signal, and every role one of the playbook's owners."""
+    manifest = json.loads((pilot.scenario.work_dir / "target" / "manifest.json").read_text())
+    roles = {r["role"] for r in seed_rows("playbook/owners.csv")}
+    seed_owner = {r["rule"]: r["owner_role"] for r in seed_rows("governance/rollback_rules.csv")}
+    seed_owner |= {f"advisory_{r['signal']}": r["owner_role"] for r in seed_rows("governance/advisory_signals.csv")}
+    marts = [n for n in manifest["nodes"].values() if n["resource_type"] == "model" and "/marts/" in f"/{n['path']}"]
+    assert len(marts) > 20
+    for node in marts:
+        assert node["config"]["meta"].get("owner") in roles, node["name"]
+    tests = {n["name"]: n for n in manifest["nodes"].values() if n["resource_type"] == "test"}
+    for signal, owner in seed_owner.items():
+        test = tests[f"assert_no_{signal}"]
+        assert test["config"]["meta"]["owner"] == owner, signal
+    assert set(seed_owner.values()) <= roles

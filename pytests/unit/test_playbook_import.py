@@ -57,12 +57,17 @@ def test_the_shared_playbook_is_what_the_seeds_hold(seeds):
     scope = {(r["queue"], r["region"]) for r in rows(seeds / "pilot/pilot_scope.csv")}
     assert scope == {(q, r) for q in ("billing", "shipping-updates") for r in ("NA", "EU")}
     assert "rollback_rules: data_completeness (not in the playbook)" in plan.kept
+    owners = {r["role"]: r["owner"] for r in rows(seeds / "playbook/owners.csv")}
+    # the playbook writes an en dash: kept as written
+    assert owners["llm_safety_officer"] == "Compliance \N{EN DASH} AI Risk"
+    assert owners["chair"] == "CS Ops Manager \N{EN DASH} North America"
 
 
 def test_another_playbook_lands_in_the_seeds_exactly(seeds):
     data = yaml.safe_load(SHARED_PLAYBOOK.read_text())
     other = copy.deepcopy(data)
     other["version"] = "2.0"
+    other["owners"]["qa_lead"] = "Quality Lead - APAC"
     other["pilot"]["queues"] = ["billing", "returns"]
     other["pilot"]["regions"] = ["UK"]
     other["telemetry"]["data_residency"] = {"UK": "westeurope"}
@@ -91,6 +96,7 @@ def test_another_playbook_lands_in_the_seeds_exactly(seeds):
     assert (rules["confidence_drift"]["limit_value"], rules["confidence_drift"]["current_window_days"]) == ("0.1", "2")
     assert rules["escalation_breach"]["limit_factor"] == "1.5"
     assert rules["csat_drop"]["current_window_days"] == "3"  # not in this playbook's conditions: kept
+    assert {r["role"]: r["owner"] for r in rows(seeds / "playbook/owners.csv")}["qa_lead"] == "Quality Lead - APAC"
     # a second import of the same playbook changes nothing
     assert plan_import(validate_playbook(other), seeds, date(2026, 12, 5)).changed() == []
 

@@ -41,7 +41,8 @@ unioned as (
         cast(null as {{ dbt.type_int() }}) as bins,
         cast(null as {{ type_double() }}) as empty_bin_floor,
         severity,
-        action
+        action,
+        owner_role
     from rollback_rules
 
     union all
@@ -62,7 +63,8 @@ unioned as (
         bins,
         empty_bin_floor,
         severity,
-        action
+        action,
+        owner_role
     from advisory_signals
 
 ),
@@ -86,6 +88,7 @@ resolved as (
         unioned.empty_bin_floor,
         unioned.severity,
         unioned.action,
+        unioned.owner_role,
         round(
             cast(coalesce(kpi_targets.target_value, unioned.own_limit_value) as {{ type_double() }})
             * unioned.limit_factor,

@@ -502,6 +502,7 @@ final as (
             else signal_config.severity
         end as firing_severity,
         signal_config.action,
+        signal_config.owner_role,
         cast(
             {{ dbt.dateadd('day', '1 - signal_config.current_window_days', 'evaluated.eval_date') }} as date
         ) as window_start_date

@@ -26,13 +26,14 @@ final as (
         observed_value,
         limit_value,
         action,
+        owner_role,
         comparison,
         current_sample as sample_size,
         firing_severity as severity,
         is_provisional,
         {{ firing_message(
             'signal', 'scope', 'eval_date', 'is_provisional', 'observed_value', 'comparison', 'limit_value',
-            'reason', 'action',
+            'reason', 'action', 'owner_role',
         ) }} as message
     from evaluations
 

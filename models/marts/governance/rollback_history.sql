@@ -34,6 +34,7 @@ final as (
         runs.limit_value,
         runs.severity,
         runs.action,
+        runs.owner_role,
         runs.evaluated_at,
         runs.run_id,
         runs.run_sequence,

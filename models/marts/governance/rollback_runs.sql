@@ -160,6 +160,7 @@ fired as (
         current_sample as sample_size,
         firing_severity as severity,
         action,
+        owner_role,
         reason,
         window_start_date
     from night_evaluations
@@ -200,6 +201,7 @@ quiet as (
         cast(null as {{ dbt.type_bigint() }}) as sample_size,
         rule_config.severity,
         rule_config.action,
+        rule_config.owner_role,
         case
             when coalesce(rule_summaries.incomplete_scopes, 0) > 0 or not nights_completeness.is_night_loaded
                 then 'the night''s windows are not loaded (see data_completeness)'
@@ -280,13 +282,14 @@ final as (
         judged.severity,
         judged.fails_build,
         judged.action,
+        judged.owner_role,
         judged.reason,
         judged.window_start_date,
         case
             when judged.status = 'fired'
                 then {{ firing_message(
                     'judged.rule', 'judged.scope', 'judged.night', 'judged.is_provisional', 'judged.observed_value',
-                    'judged.comparison', 'judged.limit_value', 'judged.reason', 'judged.action',
+                    'judged.comparison', 'judged.limit_value', 'judged.reason', 'judged.action', 'judged.owner_role',
                 ) }}
         end as message
     from judged

@@ -33,6 +33,7 @@ final as (
         runs.observed_value,
         runs.limit_value,
         runs.action,
+        runs.owner_role,
         runs.comparison,
         runs.sample_size,
         runs.window_start_date,

@@ -259,6 +259,13 @@ def _rules(book: Playbook, seed: SeedFile, kept: list[str]) -> SeedFile:
     return SeedFile(seed.path, seed.columns, rows)
 
 
+def _owners(book: Playbook, seed: SeedFile, kept: list[str]) -> SeedFile:
+    if not book.owners:
+        kept.extend(f"owners: {r['role']} (the playbook names no owners)" for r in seed.rows)
+        return seed
+    return SeedFile(seed.path, seed.columns, [{"role": role, "owner": who} for role, who in book.owners.items()])
+
+
 def plan_import(
     book: Playbook, seeds_dir: Path, valid_from: date | None = None, pilot_id: str | None = None
 ) -> ImportPlan:
@@ -272,6 +279,7 @@ def plan_import(
         "thresholds": seeds_dir / "pilot" / "intent_thresholds.csv",
         "rules": seeds_dir / "governance" / "rollback_rules.csv",
         "queues": seeds_dir / "reference" / "queues.csv",
+        "owners": seeds_dir / "playbook" / "owners.csv",
     }
     seeds = {name: read_seed(path) for name, path in files.items()}
     pilots = [r["pilot_id"] for r in seeds["pilots"].rows]
@@ -292,6 +300,7 @@ def plan_import(
         _targets(book, seeds["targets"], kept),
         _thresholds(book, seeds["thresholds"], valid_from or date.today(), kept),
         _rules(book, seeds["rules"], kept),
+        _owners(book, seeds["owners"], kept),
     ]
     for seed in after:
         plan.before[seed.path] = seeds[next(k for k, p in files.items() if p == seed.path)]
