@@ -617,6 +617,7 @@ def test_go_no_go_decision_follows_the_playbook(marts, raw, config):
     assert row["criteria_missed"] == verdicts.count("misses")
     assert row["criteria_insufficient"] == verdicts.count("insufficient_data")
     assert row["residency_violations"] == 0
+    assert (row["playbook_name"], row["playbook_version"]) == ("Support AI Pilot Retrospective", "1.4")
 
 
 # --- later runs: frozen baselines, a residency violation -----------------------------------------

@@ -185,8 +185,11 @@ def test_every_rule_signal_and_mart_names_an_owner_role_of_the_playbook(pilot: A
     seed_owner |= {f"advisory_{r['signal']}": r["owner_role"] for r in seed_rows("governance/advisory_signals.csv")}
     marts = [n for n in manifest["nodes"].values() if n["resource_type"] == "model" and "/marts/" in f"/{n['path']}"]
     assert len(marts) > 20
+    (book,) = seed_rows("playbook/playbook.csv")
+    named = f'Configured by the retro playbook "{book["playbook_name"]}", version {book["playbook_version"]}'
     for node in marts:
         assert node["config"]["meta"].get("owner") in roles, node["name"]
+        assert named in node["description"], node["name"]  # every mart's docs name the playbook
     tests = {n["name"]: n for n in manifest["nodes"].values() if n["resource_type"] == "test"}
     for signal, owner in seed_owner.items():
         test = tests[f"assert_no_{signal}"]

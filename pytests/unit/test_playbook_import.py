@@ -27,6 +27,8 @@ CLI = str(Path(sys.executable).with_name("copilot-governance"))
 def seeds(tmp_path) -> Path:
     target = tmp_path / "seeds"
     shutil.copytree(PROJECT_ROOT / "seeds", target)
+    (tmp_path / "models" / "docs").mkdir(parents=True)
+    shutil.copy(PROJECT_ROOT / "models" / "docs" / "playbook.md", tmp_path / "models" / "docs" / "playbook.md")
     return target
 
 
@@ -36,10 +38,17 @@ def rows(path: Path) -> list[dict]:
 
 
 def test_the_shared_playbook_is_what_the_seeds_hold(seeds):
-    before = {p: p.read_bytes() for p in seeds.rglob("*.csv")}
+    before = {p: p.read_bytes() for p in seeds.parent.rglob("*") if p.is_file()}
     plan = plan_import(load_playbook(SHARED_PLAYBOOK), seeds, date(2026, 12, 1))
     assert plan.changed() == [] and write(plan) == []
-    assert {p: p.read_bytes() for p in seeds.rglob("*.csv")} == before
+    assert {p: p.read_bytes() for p in seeds.parent.rglob("*") if p.is_file()} == before
+    (book,) = rows(seeds / "playbook/playbook.csv")
+    assert (book["playbook_name"], book["playbook_version"]) == ("Support AI Pilot Retrospective", "1.4")
+    assert (book["slack_channel"], book["retention_days"], book["training_due_within_hours"]) == (
+        "#support-ai-pilot",
+        "30",
+        "72",
+    )
     # and each of its numbers is in the seeds (read back independently of the import code)
     baselines = {(r["queue"], r["metric"]): float(r["baseline_value"]) for r in rows(seeds / "pilot/kpi_baselines.csv")}
     assert baselines[("billing", "aht_seconds")] == 590 and baselines[("shipping-updates", "aht_seconds")] == 520
@@ -97,6 +106,9 @@ def test_another_playbook_lands_in_the_seeds_exactly(seeds):
     assert rules["escalation_breach"]["limit_factor"] == "1.5"
     assert rules["csat_drop"]["current_window_days"] == "3"  # not in this playbook's conditions: kept
     assert {r["role"]: r["owner"] for r in rows(seeds / "playbook/owners.csv")}["qa_lead"] == "Quality Lead - APAC"
+    (book,) = rows(seeds / "playbook/playbook.csv")
+    assert book["playbook_version"] == "2.0"
+    assert "version 2.0 (seed `playbook`)" in (seeds.parent / "models/docs/playbook.md").read_text()
     # a second import of the same playbook changes nothing
     assert plan_import(validate_playbook(other), seeds, date(2026, 12, 5)).changed() == []
 

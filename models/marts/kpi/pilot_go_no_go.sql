@@ -46,6 +46,12 @@ summarised as (
 
 ),
 
+playbook as (
+
+    select * from {{ ref('playbook') }}
+
+),
+
 final as (
 
     select
@@ -83,10 +89,13 @@ final as (
         summarised.criteria_insufficient,
         summarised.pilot_start_date,
         summarised.pilot_end_date,
-        cast('{{ as_of_date() }}' as date) as as_of_date
+        cast('{{ as_of_date() }}' as date) as as_of_date,
+        playbook.playbook_name,
+        playbook.playbook_version
     from summarised
     inner join windows
         on summarised.pilot_id = windows.pilot_id
+    cross join playbook
 
 )
 

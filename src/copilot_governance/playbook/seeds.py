@@ -56,16 +56,22 @@ class SeedFile:
 class ImportPlan:
     before: dict[Path, SeedFile] = field(default_factory=dict)
     after: dict[Path, SeedFile] = field(default_factory=dict)
+    #: Other files the playbook renders (the docs block naming it), path -> text.
+    texts: dict[Path, str] = field(default_factory=dict)
     kept: list[str] = field(default_factory=list)
 
     def changed(self) -> list[Path]:
-        return [p for p, seed in self.after.items() if not _same_rows(self.before.get(p), seed)]
+        seeds = [p for p, seed in self.after.items() if not _same_rows(self.before.get(p), seed)]
+        return seeds + [p for p, text in self.texts.items() if not p.exists() or p.read_text() != text]
+
+    def new_text(self, path: Path) -> str:
+        return self.texts[path] if path in self.texts else self.after[path].text()
 
     def diff(self) -> str:
         chunks = []
         for path in self.changed():
-            old = self.before[path].path.read_text() if path in self.before and path.exists() else ""
-            new = self.after[path].text()
+            old = path.read_text() if path.exists() else ""
+            new = self.new_text(path)
             chunks.extend(difflib.unified_diff(old.splitlines(True), new.splitlines(True), str(path), str(path)))
         return "".join(chunks)
 
@@ -266,6 +272,28 @@ def _owners(book: Playbook, seed: SeedFile, kept: list[str]) -> SeedFile:
     return SeedFile(seed.path, seed.columns, [{"role": role, "owner": who} for role, who in book.owners.items()])
 
 
+def _playbook_row(book: Playbook, seed: SeedFile) -> SeedFile:
+    row = {
+        "playbook_name": book.playbook,
+        "playbook_version": book.version,
+        "slack_channel": book.artifacts.evidence_sources.slack_channel or "",
+        "retention_days": str(book.telemetry.retention_days),
+        "training_due_within_hours": str(book.training_updates.due_within_hours or ""),
+        "decision_ledger_ref": book.links.get("decision_ledger_ref", ""),
+    }
+    return SeedFile(seed.path, seed.columns, [row])
+
+
+def playbook_docs(book: Playbook) -> str:
+    """The docs block every mart's description ends with: which playbook configures the warehouse."""
+    return (
+        "{#- Rendered from seeds/playbook/playbook.csv by copilot-governance playbook import. -#}\n"
+        "{% docs playbook %}\n"
+        f'Configured by the retro playbook "{book.playbook}", version {book.version} (seed `playbook`).\n'
+        "{% enddocs %}\n"
+    )
+
+
 def plan_import(
     book: Playbook, seeds_dir: Path, valid_from: date | None = None, pilot_id: str | None = None
 ) -> ImportPlan:
@@ -280,6 +308,7 @@ def plan_import(
         "rules": seeds_dir / "governance" / "rollback_rules.csv",
         "queues": seeds_dir / "reference" / "queues.csv",
         "owners": seeds_dir / "playbook" / "owners.csv",
+        "playbook": seeds_dir / "playbook" / "playbook.csv",
     }
     seeds = {name: read_seed(path) for name, path in files.items()}
     pilots = [r["pilot_id"] for r in seeds["pilots"].rows]
@@ -301,15 +330,18 @@ def plan_import(
         _thresholds(book, seeds["thresholds"], valid_from or date.today(), kept),
         _rules(book, seeds["rules"], kept),
         _owners(book, seeds["owners"], kept),
+        _playbook_row(book, seeds["playbook"]),
     ]
     for seed in after:
         plan.before[seed.path] = seeds[next(k for k, p in files.items() if p == seed.path)]
         plan.after[seed.path] = seed
+    plan.texts[seeds_dir.parent / "models" / "docs" / "playbook.md"] = playbook_docs(book)
     return plan
 
 
 def write(plan: ImportPlan) -> list[Path]:
     changed = plan.changed()
     for path in changed:
-        path.write_text(plan.after[path].text())
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(plan.new_text(path))
     return changed
