@@ -145,3 +145,45 @@ def test_cli_dry_run_shows_the_diff_and_writes_nothing(seeds, tmp_path):
     done = subprocess.run(args, capture_output=True, text=True, check=False)
     assert done.returncode == 0 and "kpi_targets.csv" in done.stdout
     assert {r["metric"]: r["target_value"] for r in rows(seeds / "pilot/kpi_targets.csv")}["escalation_rate"] == "0.12"
+
+
+def _differences(a: object, b: object, path: str = "") -> list[str]:
+    if isinstance(a, dict) and isinstance(b, dict):
+        out = [f"{path}.{k}: missing" for k in a if k not in b]
+        return out + [d for k in a if k in b for d in _differences(a[k], b[k], f"{path}.{k}")]
+    return [] if a == b else [f"{path}: {a!r} != {b!r}"]
+
+
+def test_import_then_export_gives_back_every_value(seeds, tmp_path):
+    from copilot_governance.playbook.export import export_text
+
+    other = yaml.safe_load(SHARED_PLAYBOOK.read_text())
+    other["version"] = "1.5"
+    other["metrics"]["targets"]["CSAT_min"] = 81.0
+    other["rollbacks"]["conditions"][0] = "confidence_drift > 0.1 over 48h"
+    source = yaml.safe_dump(other, allow_unicode=True)
+    write(plan_import(validate_playbook(other), seeds, date(2026, 12, 5), source_text=source))
+    exported = yaml.safe_load(export_text(seeds, seeds.parent / "playbook" / "playbook.yml"))
+    assert _differences(other, exported) == []
+    # the residency map is today's whole policy: the playbook's regions, then the project's defaults
+    assert set(exported["telemetry"]["data_residency"]) > set(other["telemetry"]["data_residency"])
+
+
+def test_export_then_import_leaves_every_seed_unchanged(seeds, tmp_path):
+    shutil.copytree(PROJECT_ROOT / "playbook", seeds.parent / "playbook")
+    before = {p: p.read_bytes() for p in seeds.rglob("*.csv")}
+    path = tmp_path / "exported.yml"
+    done = subprocess.run(
+        [CLI, "playbook", "export", "--seeds-dir", str(seeds), "--output", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    write(plan_import(load_playbook(path), seeds, date(2026, 12, 5), source_text=path.read_text()))
+    assert {p: p.read_bytes() for p in seeds.rglob("*.csv")} == before
+
+
+def test_the_committed_base_is_the_shared_playbook():
+    """playbook/playbook.yml is the playbook last imported: today, the shared v1.4, verbatim."""
+    assert (PROJECT_ROOT / "playbook" / "playbook.yml").read_text() == SHARED_PLAYBOOK.read_text()

@@ -161,6 +161,12 @@ def build_parser() -> argparse.ArgumentParser:
     book_import.add_argument("--pilot-id", default=None, help="the pilot the playbook configures (seed pilots)")
     book_import.add_argument("--seeds-dir", type=Path, default=None, help="default: the project's seeds/")
     book_import.add_argument("--dry-run", action="store_true", help="print the diff against the seeds; write nothing")
+    book_export = book_sub.add_parser(
+        "export", help="write today's configuration back as a playbook (base: the last imported, playbook/playbook.yml)"
+    )
+    book_export.add_argument("--output", type=Path, default=None, help="the file to write (default: standard output)")
+    book_export.add_argument("--pilot-id", default=None, help="the pilot whose scope to export")
+    book_export.add_argument("--seeds-dir", type=Path, default=None, help="default: the project's seeds/")
     return parser
 
 
@@ -282,15 +288,24 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _playbook(args: argparse.Namespace) -> int:
+    from copilot_governance.playbook.export import export_text
     from copilot_governance.playbook.schema import PlaybookError, load_playbook
     from copilot_governance.playbook.seeds import plan_import, write
 
+    if args.playbook_command == "export":
+        seeds_dir = args.seeds_dir or project_root() / "seeds"
+        text = export_text(seeds_dir, seeds_dir.parent / "playbook" / "playbook.yml", args.pilot_id)
+        if args.output:
+            args.output.write_text(text)
+        else:
+            print(text, end="")
+        return 0
     try:
         book = load_playbook(args.file)
         if args.playbook_command == "import":
             seeds_dir = args.seeds_dir or project_root() / "seeds"
             valid_from = args.valid_from or datetime.now(UTC).date()
-            plan = plan_import(book, seeds_dir, valid_from, args.pilot_id)
+            plan = plan_import(book, seeds_dir, valid_from, args.pilot_id, args.file.read_text())
     except PlaybookError as exc:
         print(f"{args.file}: {len(exc.problems)} problem(s):", file=sys.stderr)
         for problem in exc.problems:

@@ -295,7 +295,11 @@ def playbook_docs(book: Playbook) -> str:
 
 
 def plan_import(
-    book: Playbook, seeds_dir: Path, valid_from: date | None = None, pilot_id: str | None = None
+    book: Playbook,
+    seeds_dir: Path,
+    valid_from: date | None = None,
+    pilot_id: str | None = None,
+    source_text: str | None = None,
 ) -> ImportPlan:
     plan = ImportPlan()
     files = {
@@ -336,6 +340,9 @@ def plan_import(
         plan.before[seed.path] = seeds[next(k for k, p in files.items() if p == seed.path)]
         plan.after[seed.path] = seed
     plan.texts[seeds_dir.parent / "models" / "docs" / "playbook.md"] = playbook_docs(book)
+    if source_text is not None:
+        # the playbook as imported, verbatim: the base of `playbook export`
+        plan.texts[seeds_dir.parent / "playbook" / "playbook.yml"] = source_text
     return plan
 
 
