@@ -1,0 +1,111 @@
+"""A second playbook, imported into a copy of the project, changes what the nightly build computes
+(issue 11): its scope, its targets, its thresholds and its rollback rules reach the marts."""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+import yaml
+
+from pytests.contract_oracle import fetch
+from pytests.dbt_runner import PROJECT_ROOT
+from pytests.scenario import generate
+
+pytestmark = pytest.mark.e2e
+
+SHARED_PLAYBOOK = PROJECT_ROOT.parent / "shared" / "playbooks" / "support-ai-pilot-retro-v1.4.yml"
+CLI = str(Path(sys.executable).with_name("copilot-governance"))
+DBT = str(Path(sys.executable).with_name("dbt"))
+AS_OF = "2026-11-20"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("playbook_build")
+    project = root / "project"
+    project.mkdir()
+    for name in ("dbt_project.yml", "models", "macros", "seeds", "tests", "analyses", "playbook"):
+        source = PROJECT_ROOT / name
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, project / name)
+    shutil.copy(PROJECT_ROOT / "profiles.example.yml", project / "profiles.yml")
+    book = yaml.safe_load(SHARED_PLAYBOOK.read_text())
+    other = copy.deepcopy(book)
+    other["version"] = "2.0"
+    other["pilot"]["queues"], other["pilot"]["regions"] = ["billing"], ["NA"]
+    other["metrics"]["targets"]["CSAT_min"] = 82.5
+    other["thresholds"]["by_intent"]["billing_refund"] = {"suggest_min_conf": 0.8, "require_human_review_below": 0.88}
+    other["rollbacks"]["conditions"][0] = "confidence_drift > 0.1 over 48h"
+    path = root / "other.yml"
+    path.write_text(yaml.safe_dump(other, allow_unicode=True))
+    imported = subprocess.run(
+        [CLI, "playbook", "import", str(path), "--seeds-dir", str(project / "seeds"), "--valid-from", "2026-10-27"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert imported.returncode == 0, imported.stderr
+    scenario = generate(
+        root / "data",
+        "--seed",
+        "4",
+        "--pilot-config",
+        "seeds/pilot/pilots.csv",
+        "--end-date",
+        AS_OF,
+        "--tickets-per-day",
+        "500",
+    )
+    env = {
+        **os.environ,
+        "PILOT_DUCKDB_PATH": str(scenario.db_path),
+        "DBT_TARGET_PATH": str(root / "target"),
+        "DBT_LOG_PATH": str(root / "logs"),
+        "DBT_PROFILES_DIR": str(project),
+    }
+    proc = subprocess.run(
+        [DBT, "build", "--exclude", "resource_type:unit_test", "--vars", json.dumps({"as_of_date": AS_OF})],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    assert "Compilation Error" not in proc.stdout and "Database Error" not in proc.stdout, proc.stdout[-4000:]
+    return scenario.db_path
+
+
+def query(db: Path, sql: str) -> list[dict]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return fetch(con, sql)
+
+
+def test_the_imported_playbook_is_what_the_build_evaluates(built):
+    (decision,) = query(built, "select * from marts.pilot_go_no_go")
+    assert (decision["playbook_name"], decision["playbook_version"]) == ("Support AI Pilot Retrospective", "2.0")
+    scopes = {
+        (r["queue"], r["region"]) for r in query(built, "select distinct queue, region from marts.pilot_scorecard")
+    }
+    assert scopes == {("billing", "NA")}
+    (csat,) = query(built, "select target_value from marts.pilot_scorecard where metric = 'csat_pct'")
+    assert csat["target_value"] == 82.5
+    thresholds = query(
+        built,
+        "select distinct configured_suggest_min_conf, configured_review_below_conf from "
+        "marts.threshold_acceptance_by_intent where intent = 'billing_refund'",
+    )
+    assert thresholds == [{"configured_suggest_min_conf": 0.8, "configured_review_below_conf": 0.88}]
+    (drift,) = query(
+        built,
+        "select limit_value, current_window_days from intermediate.int_governance__signal_config "
+        "where signal = 'confidence_drift'",
+    )
+    assert (drift["limit_value"], drift["current_window_days"]) == (0.1, 2)
