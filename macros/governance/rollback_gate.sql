@@ -65,6 +65,13 @@
             {%- for row in rows -%}
                 {%- do lines.append((row[0] | upper) ~ ' ' ~ row[1]) -%}
             {%- endfor -%}
+        {%- elif node.resource_type == 'test' and result.status in ['fail', 'warn']
+            and 'retro_governance' in node.tags and node.relation_name -%}
+            {#- the retro playbook's rules (tests/retro/): rule, subject, what is wrong -#}
+            {%- set rows = run_query('select check_name, subject, detail from ' ~ node.relation_name ~ ' order by subject') -%}
+            {%- for row in rows -%}
+                {%- do lines.append(('ERROR' if result.status == 'fail' else 'WARN') ~ ' retro ' ~ row[0] ~ ' for ' ~ row[1] ~ ': ' ~ row[2]) -%}
+            {%- endfor -%}
         {%- endif -%}
     {%- endfor -%}
     {%- if lines -%}

@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import NamedTuple
 
 import duckdb
 import pytest
@@ -24,11 +25,11 @@ pytestmark = pytest.mark.e2e
 SHARED_PLAYBOOK = PROJECT_ROOT.parent / "shared" / "playbooks" / "support-ai-pilot-retro-v1.4.yml"
 CLI = str(Path(sys.executable).with_name("copilot-governance"))
 DBT = str(Path(sys.executable).with_name("dbt"))
-AS_OF = "2026-11-20"
+AS_OF = "2026-11-30"
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     root = tmp_path_factory.mktemp("playbook_build")
     project = root / "project"
     project.mkdir()
@@ -63,6 +64,12 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "--tickets-per-day",
         "500",
     )
+    # a retention breach: prompt text kept on calls older than the playbook's 30 days
+    with duckdb.connect(str(scenario.db_path)) as con:
+        con.execute(
+            "update raw.zs_prompt_logs set prompt_text = 'kept too long' where prompt_id in (select prompt_id "
+            "from raw.zs_prompt_logs where logged_at < timestamp '2026-10-31' order by prompt_id limit 3)"
+        )
     env = {
         **os.environ,
         "PILOT_DUCKDB_PATH": str(scenario.db_path),
@@ -80,7 +87,15 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
         check=False,
     )
     assert "Compilation Error" not in proc.stdout and "Database Error" not in proc.stdout, proc.stdout[-4000:]
-    return scenario.db_path
+    results = json.loads((root / "target" / "run_results.json").read_text())["results"]
+    statuses = {r["unique_id"].rsplit(".", 1)[-1]: r["status"] for r in results}
+    return Built(scenario.db_path, statuses, proc.stdout)
+
+
+class Built(NamedTuple):
+    db_path: Path
+    statuses: dict[str, str]
+    output: str
 
 
 def query(db: Path, sql: str) -> list[dict]:
@@ -89,23 +104,41 @@ def query(db: Path, sql: str) -> list[dict]:
 
 
 def test_the_imported_playbook_is_what_the_build_evaluates(built):
-    (decision,) = query(built, "select * from marts.pilot_go_no_go")
+    db = built.db_path
+    (decision,) = query(db, "select * from marts.pilot_go_no_go")
     assert (decision["playbook_name"], decision["playbook_version"]) == ("Support AI Pilot Retrospective", "2.0")
-    scopes = {
-        (r["queue"], r["region"]) for r in query(built, "select distinct queue, region from marts.pilot_scorecard")
-    }
+    scopes = {(r["queue"], r["region"]) for r in query(db, "select distinct queue, region from marts.pilot_scorecard")}
     assert scopes == {("billing", "NA")}
-    (csat,) = query(built, "select target_value from marts.pilot_scorecard where metric = 'csat_pct'")
+    (csat,) = query(db, "select target_value from marts.pilot_scorecard where metric = 'csat_pct'")
     assert csat["target_value"] == 82.5
     thresholds = query(
-        built,
+        db,
         "select distinct configured_suggest_min_conf, configured_review_below_conf from "
         "marts.threshold_acceptance_by_intent where intent = 'billing_refund'",
     )
     assert thresholds == [{"configured_suggest_min_conf": 0.8, "configured_review_below_conf": 0.88}]
     (drift,) = query(
-        built,
+        db,
         "select limit_value, current_window_days from intermediate.int_governance__signal_config "
         "where signal = 'confidence_drift'",
     )
     assert (drift["limit_value"], drift["current_window_days"]) == (0.1, 2)
+
+
+def test_the_retro_rules_fail_on_an_unapproved_threshold_and_kept_prompt_text(built):
+    """The imported playbook tunes billing_refund without a ledger decision: the CAB rule fails; the
+    planted prompt text past retention fails; the open overdue action item only warns."""
+    assert built.statuses["assert_no_threshold_without_approval"] == "fail"
+    assert built.statuses["assert_no_prompt_text_past_retention"] == "fail"
+    assert built.statuses["assert_no_action_item_overdue"] == "warn"
+    assert built.statuses["assert_no_action_item_incomplete"] == "pass"
+    checks = query(built.db_path, "select * from marts.retro_governance_checks order by check_name, subject")
+    unapproved = [c["subject"] for c in checks if c["check_name"] == "threshold_without_approval"]
+    assert unapproved == ["billing_refund"]  # shipping_status keeps its approved values
+    kept = [c for c in checks if c["check_name"] == "prompt_text_past_retention"]
+    assert sum(int(c["detail"].split(" ")[0]) for c in kept) == 3
+    # the failures skip no mart, and the console names each
+    assert built.statuses["retro_board"] == "success" and built.statuses["pilot_go_no_go"] == "success"
+    assert "ERROR retro threshold_without_approval for billing_refund" in built.output
+    board = query(built.db_path, "select * from marts.retro_board where action_id = 'AI-2025-02-03'")
+    assert board[0]["is_visible_to_leadership"] and board[0]["days_overdue"] == 20

@@ -272,6 +272,10 @@ def _owners(book: Playbook, seed: SeedFile, kept: list[str]) -> SeedFile:
     return SeedFile(seed.path, seed.columns, [{"role": role, "owner": who} for role, who in book.owners.items()])
 
 
+def _approval_steps(book: Playbook, seed: SeedFile) -> SeedFile:
+    return SeedFile(seed.path, seed.columns, [{"step": a.step, "owner_role": a.owner} for a in book.approval_steps])
+
+
 def _playbook_row(book: Playbook, seed: SeedFile) -> SeedFile:
     row = {
         "playbook_name": book.playbook,
@@ -313,6 +317,7 @@ def plan_import(
         "queues": seeds_dir / "reference" / "queues.csv",
         "owners": seeds_dir / "playbook" / "owners.csv",
         "playbook": seeds_dir / "playbook" / "playbook.csv",
+        "approval_steps": seeds_dir / "playbook" / "approval_steps.csv",
     }
     seeds = {name: read_seed(path) for name, path in files.items()}
     pilots = [r["pilot_id"] for r in seeds["pilots"].rows]
@@ -335,6 +340,7 @@ def plan_import(
         _rules(book, seeds["rules"], kept),
         _owners(book, seeds["owners"], kept),
         _playbook_row(book, seeds["playbook"]),
+        _approval_steps(book, seeds["approval_steps"]),
     ]
     for seed in after:
         plan.before[seed.path] = seeds[next(k for k, p in files.items() if p == seed.path)]
