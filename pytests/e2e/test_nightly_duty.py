@@ -198,7 +198,12 @@ def test_no_evidence_is_never_a_pass(nightly_replay: Replay):
     late = nightly_replay.build(after_last_load, morning(after_last_load))
     assert late.result.returncode == 1
     assert not late.result.failing("skipped")
-    assert late.result.failing("fail") == ["test.copilot_governance.assert_no_data_completeness"]
+    # four nights without a load are also four nights without the loader's purge: the prompt text of
+    # the oldest calls is now past the playbook's 30-day retention (issue 11's rule), a real breach
+    assert late.result.failing("fail") == [
+        "test.copilot_governance.assert_no_data_completeness",
+        "test.copilot_governance.assert_no_prompt_text_past_retention",
+    ]
     fired = {r["scope"] for r in late.run_rows if r["rule"] == "data_completeness" and r["status"] == "fired"}
     assert fired == {"zs_ticket_outcomes", "zs_prompt_logs", "zs_draft_confidence"}
     assert (
