@@ -16,3 +16,10 @@
             'y': 'case when is_escalated then 1 else 0 end', 'is_lower_better': true},
     ]) }}
 {% endmacro %}
+
+
+{#- The metrics of control_comparison_metrics() where lower is better, as a SQL list of literals ('a', 'b'). -#}
+{% macro lower_is_better_metrics_sql() %}
+    {{- return("'" ~ (control_comparison_metrics() | selectattr('is_lower_better') | map(attribute='metric')
+        | join("', '")) ~ "'") -}}
+{% endmacro %}

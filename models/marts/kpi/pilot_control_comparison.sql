@@ -8,8 +8,7 @@
 {%- set z = project_var('wilson_z') -%}
 {%- set alpha = project_var('sequential_alpha') -%}
 {%- set tuning_n = project_var('sequential_tuning_n') -%}
-{%- set lower_is_better = "'" ~ (control_comparison_metrics() | selectattr('is_lower_better')
-    | map(attribute='metric') | join("', '")) ~ "'" -%}
+{%- set lower_is_better = lower_is_better_metrics_sql() -%}
 
 with
 

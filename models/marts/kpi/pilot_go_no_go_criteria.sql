@@ -15,8 +15,7 @@
       (pilot_control_comparison).
     A value below the metric's minimum sample (seed kpi_min_samples) is insufficient_data.
 -#}
-{%- set lower_is_better = "'" ~ (control_comparison_metrics() | selectattr('is_lower_better')
-    | map(attribute='metric') | join("', '")) ~ "'" -%}
+{%- set lower_is_better = lower_is_better_metrics_sql() -%}
 
 with
 

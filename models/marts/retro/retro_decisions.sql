@@ -1,7 +1,8 @@
 {#-
     Each ledger decision with the metric it is meant to move, before and after it took effect
-    (issue 11): before = every ticket of the decision's scope in the 7 days before effective_date,
-    after = the copilot arm's tickets in the 7 days from it (up to the as-of day), from
+    (issue 11): before = every ticket of the decision's scope in the N days before effective_date,
+    after = the copilot arm's tickets in the N days from it (up to the as-of day; N = var
+    retro_effect_window_days), from
     pilot_kpis_daily's numerators and denominators. Scope: the intent's queue, else every queue of
     the pilots' scope. Null where the window has no sample (no evidence, no credit).
 -#}
@@ -11,6 +12,7 @@
     'csat_pct': ('csat_good_responses', 'csat_responses', 100),
     'escalation_rate': ('escalated_tickets', 'agent_tickets_solved', 1),
 } -%}
+{%- set window_days = project_var('retro_effect_window_days') -%}
 
 with
 
@@ -85,8 +87,8 @@ windowed as (
         on
             decision_scope.queue = kpis.queue
             and decision_scope.region = kpis.region
-            and kpis.kpi_date >= {{ dbt.dateadd('day', -7, 'decisions.effective_date') }}
-            and kpis.kpi_date < {{ dbt.dateadd('day', 7, 'decisions.effective_date') }}
+            and kpis.kpi_date >= {{ dbt.dateadd('day', -window_days, 'decisions.effective_date') }}
+            and kpis.kpi_date < {{ dbt.dateadd('day', window_days, 'decisions.effective_date') }}
             and kpis.kpi_date <= cast('{{ as_of_date() }}' as date)
     where decisions.metric = '{{ metric }}'
     group by decisions.decision_id
