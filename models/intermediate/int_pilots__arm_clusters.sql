@@ -1,38 +1,27 @@
 {#-
     The cluster structure of the pilot-against-control comparison (marts.md v1.1): per pilot x queue
     x region x metric and cluster (an agent; a ticket without one is its own cluster), the sums of Y
-    and X of each arm over the metric's population (control_comparison_metrics()), tickets solved
-    in the pilot window as evaluated (pilot_start_date to pilot_evaluated_end_date: settled data).
+    and X of each arm over the metric's population (control_comparison_metrics()), the scope's
+    tickets (int_pilots__scope_tickets: queues, regions, channels) solved in the pilot window as
+    evaluated (pilot_start_date to pilot_evaluated_end_date: settled data).
 -#}
 {%- set metrics = control_comparison_metrics() -%}
 
 with
 
-windows as (
+scope_tickets as (
 
-    select * from {{ ref('int_pilots__windows') }}
-
-),
-
-tickets as (
-
-    select * from {{ ref('int_tickets__outcome_flags') }}
-    where is_solved
+    select * from {{ ref('int_pilots__scope_tickets') }}
+    where is_pilot_solved
 
 ),
 
 window_tickets as (
 
     select
-        windows.pilot_id,
-        tickets.*,
-        coalesce(tickets.agent_id, {{ dbt.concat(["'ticket:'", 'tickets.ticket_id']) }}) as cluster_id
-    from windows
-    inner join tickets
-        on
-            windows.queue = tickets.queue
-            and windows.region = tickets.region
-            and tickets.solved_date between windows.pilot_start_date and windows.pilot_evaluated_end_date
+        *,
+        coalesce(agent_id, {{ dbt.concat(["'ticket:'", 'ticket_id']) }}) as cluster_id
+    from scope_tickets
 
 ),
 

@@ -1,5 +1,7 @@
 {#-
-    The six scorecard metrics per pilot x queue x region x period, with numerator and denominator:
+    The six scorecard metrics per pilot x queue x region x intent x period (intent `*`: the whole
+    queue x region; else each classified intent of it), with numerator and denominator,
+    over the pilot's scope (int_pilots__scope_tickets: its queues, regions and channels):
     period baseline = all tickets solved in the baseline window; pilot = copilot-enabled tickets
     solved in the pilot window; control = the other tickets solved in the pilot window. Draft
     acceptance counts the drafts of those tickets. For aht_seconds the numerator is the summed
@@ -35,16 +37,16 @@
 
 with
 
-windows as (
+scope_tickets as (
 
-    select * from {{ ref('int_pilots__windows') }}
+    select * from {{ ref('int_pilots__scope_tickets') }}
+    where is_baseline_solved or is_pilot_solved
 
 ),
 
 tickets as (
 
     select * from {{ ref('fct_tickets') }}
-    where is_solved
 
 ),
 
@@ -52,31 +54,28 @@ ticket_periods as (
 
     select
         tickets.*,
-        windows.pilot_id,
+        scope_tickets.pilot_id,
         case
-            when tickets.solved_date between windows.baseline_start_date and windows.baseline_end_date
-                then 'baseline'
+            when scope_tickets.is_baseline_solved then 'baseline'
             when tickets.is_copilot_enabled then 'pilot'
             else 'control'
         end as period
-    from windows
+    from scope_tickets
     inner join tickets
-        on
-            windows.queue = tickets.queue
-            and windows.region = tickets.region
-            and (
-                tickets.solved_date between windows.baseline_start_date and windows.baseline_end_date
-                or tickets.solved_date between windows.pilot_start_date and windows.pilot_evaluated_end_date
-            )
+        on scope_tickets.ticket_id = tickets.ticket_id
 
 ),
 
 aggregated as (
 
+    {#- grain '*': the whole queue x region (every ticket, unclassified ones included); grain
+        intent: each classified intent of it (pilot_scorecard_by_intent) #}
+    {% for grain in ['*', 'intent'] %}
     select
         pilot_id,
         queue,
         region,
+        {% if grain == 'intent' %}intent,{% else %}'*' as intent,{% endif %}
         period,
         count(*) as tickets_solved,
         {{ count_where('is_agent_solved') }} as agent_tickets_solved,
@@ -91,7 +90,14 @@ aggregated as (
         cast(sum(drafts_decided) as {{ dbt.type_bigint() }}) as drafts_decided,
         cast(sum(drafts_accepted) as {{ dbt.type_bigint() }}) as drafts_accepted
     from ticket_periods
+    {% if grain == 'intent' %}
+    where intent is not null
+    group by pilot_id, queue, region, intent, period
+    {% else %}
     group by pilot_id, queue, region, period
+    {% endif %}
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
 
 ),
 
@@ -102,6 +108,7 @@ unpivoted as (
         pilot_id,
         queue,
         region,
+        intent,
         period,
         '{{ m.metric }}' as metric,
         cast({{ m.numerator }} as {{ type_double() }}) as numerator,

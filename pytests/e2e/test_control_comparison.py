@@ -85,7 +85,8 @@ def metric_rows(scenario: Scenario) -> dict[tuple, list[tuple]]:
         " t.handle_time_seconds, t.satisfaction_rating, t.agent_replies, t.reopens, t.is_escalated"
         " from staging.stg_copilot__ticket_outcomes t join intermediate.int_pilots__windows w"
         " on t.queue = w.queue and t.region = w.region"
-        " and cast(t.solved_at as date) between w.pilot_start_date and w.pilot_evaluated_end_date",
+        " and cast(t.solved_at as date) between w.pilot_start_date and w.pilot_evaluated_end_date"
+        " join config.pilot_channels ch on ch.pilot_id = w.pilot_id and ch.channel = t.channel",
     )
     out: dict[tuple, list[tuple]] = defaultdict(list)
     for t in tickets:
@@ -196,7 +197,8 @@ def test_assignment_checks_equal_scipy_and_a_bug_blocks_go(clustered, misassigne
             " count(*) filter (where not t.is_copilot_enabled) as c"
             " from staging.stg_copilot__ticket_outcomes t join intermediate.int_pilots__windows w"
             " on t.queue = w.queue and t.region = w.region and t.agent_id is not null"
-            " and cast(t.created_at as date) between w.pilot_start_date and w.pilot_evaluated_end_date group by all",
+            " and cast(t.created_at as date) between w.pilot_start_date and w.pilot_evaluated_end_date"
+            " join config.pilot_channels ch on ch.pilot_id = w.pilot_id and ch.channel = t.channel group by all",
         )
         by_scope = {(c["queue"], c["region"]): c for c in counts}
         assert len(checks) == 4

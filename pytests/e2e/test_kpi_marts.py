@@ -216,7 +216,13 @@ def marts(built: Scenario) -> dict[str, list[dict]]:
     try:
         return {
             name: fetch(con, f"select * from marts.{name}")
-            for name in ("pilot_kpis_daily", "pilot_scorecard", "pilot_go_no_go_criteria", "pilot_go_no_go")
+            for name in (
+                "pilot_kpis_daily",
+                "pilot_scorecard",
+                "pilot_scorecard_by_intent",
+                "pilot_go_no_go_criteria",
+                "pilot_go_no_go",
+            )
         }
     finally:
         con.close()
@@ -262,10 +268,12 @@ def config(built: Scenario) -> dict:
         "baseline": (day(p["baseline_start_date"]), day(p["baseline_end_date"])),
         "pilot": (day(p["pilot_start_date"]), pilot_end),
         "scope": [(r["queue"], r["region"]) for r in read_seed(SEEDS / "pilot" / "pilot_scope.csv")],
+        "channels": {r["channel"] for r in read_seed(SEEDS / "pilot" / "pilot_channels.csv")},
         "baselines": {
-            (r["queue"], r["region"], r["metric"]): float(r["baseline_value"])
+            (r["queue"], r["intent"], r["region"], r["metric"]): float(r["baseline_value"])
             for r in read_seed(SEEDS / "pilot" / "kpi_baselines.csv")
         },
+        "intents": [(r["queue"], r["intent"]) for r in read_seed(SEEDS / "reference" / "intents.csv")],
         "targets": {r["metric"]: r for r in read_seed(SEEDS / "pilot" / "kpi_targets.csv")},
         "min_samples": {r["metric"]: int(r["min_sample"]) for r in read_seed(SEEDS / "pilot" / "kpi_min_samples.csv")},
         "residency": {
@@ -359,16 +367,32 @@ def newcombe(p1, l1, u1, p2, l2, u2) -> tuple[float, float]:
     return d - math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2), d + math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
 
 
-def expected_scorecard(raw: dict, config: dict) -> dict:
+def expected_scorecard(raw: dict, config: dict, by_intent: bool = False) -> dict:
+    """Per (pilot, queue, region, metric), or with by_intent per (pilot, queue, region, intent, metric)
+    over each intent of the queue: a queue's baseline (intent `*`) is not an intent's."""
     expected = {}
-    for queue, region in config["scope"]:
-        scoped = [t for t in raw["tickets"].values() if t["queue"] == queue and t["region"] == region]
+    cells = [
+        (queue, region, intent)
+        for queue, region in config["scope"]
+        for intent in ([i for q, i in config["intents"] if q == queue] if by_intent else ["*"])
+    ]
+    for queue, region, intent in cells:
+        scoped = [
+            t
+            for t in raw["tickets"].values()
+            if t["queue"] == queue
+            and t["region"] == region
+            and t["channel"] in config["channels"]
+            and intent in ("*", t["intent"])
+        ]
         baseline = ticket_sample([t for t in scoped if in_window(t["solved_date"], config["baseline"])])
         in_pilot = [t for t in scoped if in_window(t["solved_date"], config["pilot"])]
         pilot = ticket_sample([t for t in in_pilot if t["copilot_enabled"]])
         control = ticket_sample([t for t in in_pilot if not t["copilot_enabled"]])
         for metric in SCORECARD_METRICS:
-            configured = config["baselines"].get((queue, region, metric), config["baselines"].get((queue, "*", metric)))
+            configured = config["baselines"].get(
+                (queue, intent, region, metric), config["baselines"].get((queue, intent, "*", metric))
+            )
             source = "configured" if configured is not None else "computed"
             _, b_den = metric_num_den(baseline, metric)
             baseline_value = configured if configured is not None else metric_value(baseline, metric)
@@ -416,7 +440,12 @@ def expected_scorecard(raw: dict, config: dict) -> dict:
                     d_lower, d_upper = diff - Z * se, diff + Z * se
             else:
                 d_lower, d_upper = newcombe(value, lower, upper, c_value, c_lower, c_upper)
-            expected[(config["pilot_id"], queue, region, metric)] = {
+            key = (
+                (config["pilot_id"], queue, region, intent, metric)
+                if by_intent
+                else (config["pilot_id"], queue, region, metric)
+            )
+            expected[key] = {
                 "baseline_value": baseline_value,
                 "pilot_value": value,
                 "delta": delta,
@@ -464,6 +493,23 @@ def test_pilot_scorecard_matches_the_raw_tables(marts, raw, config):
     assert_rows_match(actual, expected, columns)
 
 
+def test_pilot_scorecard_by_intent_matches_the_raw_tables(marts, raw, config):
+    expected = expected_scorecard(raw, config, by_intent=True)
+    actual = {
+        (r["pilot_id"], r["queue"], r["region"], r["intent"], r["metric"]): normalise_dates(r)
+        for r in marts["pilot_scorecard_by_intent"]
+    }
+    columns = [c for c in next(iter(actual.values())) if c not in ("pilot_id", "queue", "region", "intent", "metric")]
+    assert set(actual) == set(expected)
+    assert_rows_match(actual, expected, columns)
+    # the intents' samples add up to their queue's, but for the unclassified tickets
+    queue = {(r["queue"], r["region"], r["metric"]): r["denominator"] for r in marts["pilot_scorecard"]}
+    summed: dict[tuple, int] = defaultdict(int)
+    for r in marts["pilot_scorecard_by_intent"]:
+        summed[(r["queue"], r["region"], r["metric"])] += r["denominator"]
+    assert all(summed[k] <= n for k, n in queue.items()) and any(summed[k] < n for k, n in queue.items())
+
+
 def test_pilot_scorecard_exercises_both_baseline_sources_and_statuses(marts):
     rows = marts["pilot_scorecard"]
     assert {r["baseline_source"] for r in rows} == {"configured", "computed"}
@@ -498,7 +544,10 @@ def expected_criteria(raw: dict, config: dict, scorecard: dict) -> dict:
     pilot_tickets = [
         t
         for t in raw["tickets"].values()
-        if (t["queue"], t["region"]) in scope and t["copilot_enabled"] and in_window(t["solved_date"], window)
+        if (t["queue"], t["region"]) in scope
+        and t["channel"] in config["channels"]
+        and t["copilot_enabled"]
+        and in_window(t["solved_date"], window)
     ]
     out = {}
     s = ticket_sample(pilot_tickets)
@@ -519,6 +568,7 @@ def expected_criteria(raw: dict, config: dict, scorecard: dict) -> dict:
         for c in raw["calls"]
         if c["ticket_id"] in raw["tickets"]
         and (raw["tickets"][c["ticket_id"]]["queue"], raw["tickets"][c["ticket_id"]]["region"]) in scope
+        and raw["tickets"][c["ticket_id"]]["channel"] in config["channels"]
         and in_window(c["logged_at"].date(), window)
     ]
     for queue, region in scope:

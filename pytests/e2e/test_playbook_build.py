@@ -1,5 +1,6 @@
 """A second playbook, imported into a copy of the project, changes what the nightly build computes
-(issue 11): its scope, its targets, its thresholds and its rollback rules reach the marts."""
+(issue 11): its scope (queues, regions, channels), its baselines (by queue and by intent), its
+targets, its thresholds and its rollback rules reach the marts."""
 
 from __future__ import annotations
 
@@ -41,6 +42,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     other = copy.deepcopy(book)
     other["version"] = "2.0"
     other["pilot"]["queues"], other["pilot"]["regions"] = ["billing"], ["NA"]
+    other["pilot"]["channels"] = ["chat"]
+    other["metrics"]["baselines"]["AHT_seconds"]["billing_refund"] = 640  # an intent's baseline
     other["metrics"]["targets"]["CSAT_min"] = 82.5
     other["thresholds"]["by_intent"]["billing_refund"] = {"suggest_min_conf": 0.8, "require_human_review_below": 0.88}
     other["rollbacks"]["conditions"][0] = "confidence_drift > 0.1 over 48h"
@@ -89,13 +92,15 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     assert "Compilation Error" not in proc.stdout and "Database Error" not in proc.stdout, proc.stdout[-4000:]
     results = json.loads((root / "target" / "run_results.json").read_text())["results"]
     statuses = {r["unique_id"].rsplit(".", 1)[-1]: r["status"] for r in results}
-    return Built(scenario.db_path, statuses, proc.stdout)
+    return Built(scenario.db_path, statuses, proc.stdout, project, env)
 
 
 class Built(NamedTuple):
     db_path: Path
     statuses: dict[str, str]
     output: str
+    project: Path
+    env: dict[str, str]
 
 
 def query(db: Path, sql: str) -> list[dict]:
@@ -111,6 +116,31 @@ def test_the_imported_playbook_is_what_the_build_evaluates(built):
     assert scopes == {("billing", "NA")}
     (csat,) = query(db, "select target_value from marts.pilot_scorecard where metric = 'csat_pct'")
     assert csat["target_value"] == 82.5
+    # the scope is the playbook's channels too: the AHT sample is the chat tickets, counted from staging
+    (aht,) = query(db, "select * from marts.pilot_scorecard where metric = 'aht_seconds'")
+    (expected,) = query(
+        db,
+        "select count(*) as n, avg(handle_time_seconds) as mean from staging.stg_copilot__ticket_outcomes"
+        " where queue = 'billing' and region = 'NA' and channel = 'chat' and is_copilot_enabled"
+        " and resolved_by = 'agent' and handle_time_seconds is not null"
+        f" and cast(solved_at as date) between date '{aht['pilot_start_date']}' and date '{aht['pilot_end_date']}'",
+    )
+    assert aht["denominator"] == expected["n"] > 0
+    assert aht["pilot_value"] == pytest.approx(expected["mean"], rel=1e-12)
+    channels = query(db, "select distinct channel from intermediate.int_pilots__scope_tickets")
+    assert channels == [{"channel": "chat"}]
+    # a baseline keyed by an intent is that intent's, in the scorecard by intent only
+    by_intent = {
+        r["intent"]: r for r in query(db, "select * from marts.pilot_scorecard_by_intent where metric = 'aht_seconds'")
+    }
+    assert set(by_intent) == {"billing_refund", "billing_invoice", "billing_payment_failed"}
+    assert (by_intent["billing_refund"]["baseline_source"], by_intent["billing_refund"]["baseline_value"]) == (
+        "configured",
+        640,
+    )
+    assert by_intent["billing_invoice"]["baseline_source"] == "computed"
+    assert (aht["baseline_source"], aht["baseline_value"]) == ("configured", 590)
+    assert sum(r["denominator"] for r in by_intent.values()) <= aht["denominator"]  # unclassified: queue only
     thresholds = query(
         db,
         "select distinct configured_suggest_min_conf, configured_review_below_conf from "
@@ -132,6 +162,7 @@ def test_the_retro_rules_fail_on_an_unapproved_threshold_and_kept_prompt_text(bu
     assert built.statuses["assert_no_prompt_text_past_retention"] == "fail"
     assert built.statuses["assert_no_action_item_overdue"] == "warn"
     assert built.statuses["assert_no_action_item_incomplete"] == "pass"
+    assert built.statuses["assert_intent_baselines_in_their_queue"] == "pass"
     checks = query(built.db_path, "select * from marts.retro_governance_checks order by check_name, subject")
     unapproved = [c["subject"] for c in checks if c["check_name"] == "threshold_without_approval"]
     assert unapproved == ["billing_refund"]  # shipping_status keeps its approved values
@@ -142,3 +173,21 @@ def test_the_retro_rules_fail_on_an_unapproved_threshold_and_kept_prompt_text(bu
     assert "ERROR retro threshold_without_approval for billing_refund" in built.output
     board = query(built.db_path, "select * from marts.retro_board where action_id = 'AI-2025-02-03'")
     assert board[0]["is_visible_to_leadership"] and board[0]["days_overdue"] == 20
+
+
+def test_an_intent_baseline_filed_under_another_queue_stops_the_build(built):
+    """A hand edit the import would never write: the seed's test fails, so nothing downstream runs on it.
+    (Last in this module: it changes the built project's seed.)"""
+    with (built.project / "seeds" / "pilot" / "kpi_baselines.csv").open("a") as f:
+        f.write("returns,billing_refund,*,csat_pct,70.0,hand edit\n")
+    proc = subprocess.run(
+        [DBT, "build", "--select", "kpi_baselines", "assert_intent_baselines_in_their_queue"],
+        cwd=built.project,
+        env=built.env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert proc.returncode == 1, proc.stdout[-3000:]
+    assert "FAIL 1 assert_intent_baselines_in_their_queue" in proc.stdout

@@ -50,7 +50,11 @@ def test_the_shared_playbook_is_what_the_seeds_hold(seeds):
         "72",
     )
     # and each of its numbers is in the seeds (read back independently of the import code)
-    baselines = {(r["queue"], r["metric"]): float(r["baseline_value"]) for r in rows(seeds / "pilot/kpi_baselines.csv")}
+    baselines = {
+        (r["queue"], r["metric"]): float(r["baseline_value"])
+        for r in rows(seeds / "pilot/kpi_baselines.csv")
+        if r["intent"] == "*" and r["region"] == "*"
+    }
     assert baselines[("billing", "aht_seconds")] == 590 and baselines[("shipping-updates", "aht_seconds")] == 520
     assert baselines[("billing", "csat_pct")] == 79.0 and baselines[("shipping-updates", "csat_pct")] == 81.2
     assert baselines[("faq", "deflection_rate")] == 0.12 and baselines[("billing", "escalation_rate")] == 0.18
@@ -65,6 +69,8 @@ def test_the_shared_playbook_is_what_the_seeds_hold(seeds):
     assert {("NA", "us-east"), ("EU", "westeurope")} <= residency
     scope = {(r["queue"], r["region"]) for r in rows(seeds / "pilot/pilot_scope.csv")}
     assert scope == {(q, r) for q in ("billing", "shipping-updates") for r in ("NA", "EU")}
+    channels = [(r["pilot_id"], r["channel"]) for r in rows(seeds / "pilot/pilot_channels.csv")]
+    assert channels == [("playbook_2026q4", "email"), ("playbook_2026q4", "chat")]
     assert "rollback_rules: data_completeness (not in the playbook)" in plan.kept
     owners = {r["role"]: r["owner"] for r in rows(seeds / "playbook/owners.csv")}
     # the playbook writes an en dash: kept as written
@@ -80,7 +86,9 @@ def test_another_playbook_lands_in_the_seeds_exactly(seeds):
     other["pilot"]["queues"] = ["billing", "returns"]
     other["pilot"]["regions"] = ["UK"]
     other["telemetry"]["data_residency"] = {"UK": "westeurope"}
-    other["metrics"]["baselines"]["AHT_seconds"] = {"returns": 610}
+    other["pilot"]["channels"] = ["chat", "voice"]
+    # a key that is an intent is that intent's baseline, with its queue alongside
+    other["metrics"]["baselines"]["AHT_seconds"] = {"returns": 610, "billing_refund": 640}
     other["metrics"]["targets"]["CSAT_min"] = 82.5
     other["thresholds"]["by_intent"]["billing_refund"] = {"suggest_min_conf": 0.8, "require_human_review_below": 0.88}
     other["rollbacks"]["conditions"] = ["confidence_drift > 0.1 over 48h", "escalation_rate > target * 1.5"]
@@ -92,8 +100,15 @@ def test_another_playbook_lands_in_the_seeds_exactly(seeds):
         r["ticket_region"]: r["allowed_processing_region"] for r in rows(seeds / "governance/residency_policy.csv")
     }
     assert residency["UK"] == "westeurope" and residency["NA"] == "us-east"  # NA kept: the playbook does not set it
-    baselines = {(r["queue"], r["metric"]): float(r["baseline_value"]) for r in rows(seeds / "pilot/kpi_baselines.csv")}
-    assert baselines[("returns", "aht_seconds")] == 610 and baselines[("billing", "aht_seconds")] == 590
+    assert [r["channel"] for r in rows(seeds / "pilot/pilot_channels.csv")] == ["chat", "voice"]
+    baselines = {
+        (r["queue"], r["intent"], r["region"], r["metric"]): float(r["baseline_value"])
+        for r in rows(seeds / "pilot/kpi_baselines.csv")
+    }
+    assert baselines[("returns", "*", "*", "aht_seconds")] == 610
+    assert baselines[("billing", "*", "*", "aht_seconds")] == 590  # not in this playbook: kept
+    assert baselines[("billing", "billing_refund", "*", "aht_seconds")] == 640
+    assert "kpi_baselines: billing/* aht_seconds (not in the playbook)" in plan.kept
     targets = {r["metric"]: float(r["target_value"]) for r in rows(seeds / "pilot/kpi_targets.csv")}
     assert targets["csat_pct"] == 82.5
     thresholds = [r for r in rows(seeds / "pilot/intent_thresholds.csv") if r["intent"] == "billing_refund"]
@@ -124,6 +139,24 @@ def test_an_unknown_queue_is_named(seeds):
     data = yaml.safe_load(SHARED_PLAYBOOK.read_text())
     data["pilot"]["queues"] = ["billing", "warranty"]
     with pytest.raises(PlaybookError, match=r"pilot.queues\[1\]: 'warranty' is not a known queue"):
+        plan_import(validate_playbook(data), seeds, date(2026, 12, 1))
+
+
+def test_an_unknown_channel_is_named(seeds):
+    data = yaml.safe_load(SHARED_PLAYBOOK.read_text())
+    data["pilot"]["channels"] = ["email", "fax"]
+    with pytest.raises(PlaybookError, match=r"pilot.channels\[1\]: 'fax' is not a known channel \(seed channels: "):
+        plan_import(validate_playbook(data), seeds, date(2026, 12, 1))
+
+
+def test_a_baseline_key_neither_queue_nor_intent_is_named(seeds):
+    data = yaml.safe_load(SHARED_PLAYBOOK.read_text())
+    data["metrics"]["baselines"]["CSAT"] = {"billing": 79.0, "billing_refunds": 70.0}
+    with pytest.raises(
+        PlaybookError,
+        match=r"metrics.baselines.CSAT.billing_refunds: 'billing_refunds' is neither a known queue \(seed queues\) "
+        r"nor a known intent \(seed intents\)",
+    ):
         plan_import(validate_playbook(data), seeds, date(2026, 12, 1))
 
 
@@ -160,6 +193,8 @@ def test_import_then_export_gives_back_every_value(seeds, tmp_path):
     other = yaml.safe_load(SHARED_PLAYBOOK.read_text())
     other["version"] = "1.5"
     other["metrics"]["targets"]["CSAT_min"] = 81.0
+    other["pilot"]["channels"] = ["chat"]
+    other["metrics"]["baselines"]["CSAT"]["shipping_status"] = 83.0  # an intent's baseline
     other["rollbacks"]["conditions"][0] = "confidence_drift > 0.1 over 48h"
     source = yaml.safe_dump(other, allow_unicode=True)
     write(plan_import(validate_playbook(other), seeds, date(2026, 12, 5), source_text=source))

@@ -1,5 +1,5 @@
 {#-
-    Values that no configuration names yet (queue, intent, region, processing region, model).
+    Values that no configuration names yet (queue, intent, region, channel, processing region, model).
     The rows that carry them are valid and used; each value is listed here so someone adds it
     to the matching reference seed.
 -#}
@@ -8,6 +8,7 @@
     {'dimension': 'intent', 'model': 'stg_copilot__ticket_outcomes', 'source_table': 'zs_ticket_outcomes', 'column': 'intent', 'seed': 'intents'},
     {'dimension': 'intent', 'model': 'stg_copilot__draft_confidence', 'source_table': 'zs_draft_confidence', 'column': 'intent', 'seed': 'intents'},
     {'dimension': 'region', 'model': 'stg_copilot__ticket_outcomes', 'source_table': 'zs_ticket_outcomes', 'column': 'region', 'seed': 'regions'},
+    {'dimension': 'channel', 'model': 'stg_copilot__ticket_outcomes', 'source_table': 'zs_ticket_outcomes', 'column': 'channel', 'seed': 'channels'},
     {'dimension': 'processing_region', 'model': 'stg_copilot__prompt_logs', 'source_table': 'zs_prompt_logs', 'column': 'processing_region', 'seed': 'processing_regions'},
     {'dimension': 'model', 'model': 'stg_copilot__prompt_logs', 'source_table': 'zs_prompt_logs', 'column': 'model', 'seed': 'llm_models'},
 ] -%}

@@ -1,7 +1,8 @@
 {#-
     Whether each pilot scope's arms were assigned as configured (marts.md v1.1): the sample ratio
-    mismatch test. Tickets created in the pilot window as evaluated, in scope, routed to an agent
-    (agent_id present: the copilot is offered to agents), both arms; Pearson's chi-square with 1
+    mismatch test. Tickets created in the pilot window as evaluated, in scope (queues, regions,
+    channels: int_pilots__scope_tickets), routed to an agent (agent_id present: the copilot is
+    offered to agents), both arms; Pearson's chi-square with 1
     degree of freedom against the configured share (seed pilot_scope.expected_pilot_share) and its
     upper tail, P(chi2_1 > x) = 2 Q(sqrt(x)) (Q: normal_upper_tail). has_srm when the p-value is
     below var srm_alpha.
@@ -22,26 +23,10 @@ scope as (
 
 ),
 
-tickets as (
-
-    select * from {{ ref('int_tickets__outcome_flags') }}
-    where agent_id is not null
-
-),
-
 window_tickets as (
 
-    select
-        windows.pilot_id,
-        windows.queue,
-        windows.region,
-        tickets.is_copilot_enabled
-    from windows
-    inner join tickets
-        on
-            windows.queue = tickets.queue
-            and windows.region = tickets.region
-            and cast(tickets.created_at as date) between windows.pilot_start_date and windows.pilot_evaluated_end_date
+    select * from {{ ref('int_pilots__scope_tickets') }}
+    where is_pilot_created and agent_id is not null
 
 ),
 

@@ -5,7 +5,7 @@
     - kpi_target: every scorecard row whose metric has a KPI target (per queue x region);
     - slo: coverage_rate (copilot-enabled agent-solved tickets, by solved day) and
       draft_latency_p95_ms (exact p95 over the window's ok calls, by logged_at day) per queue x region;
-    - residency: the pilot's calls (pilot window, tickets in scope) that anomaly_residency_mismatch
+    - residency: the pilot's calls (pilot window, tickets in scope: int_pilots__scope_tickets) that anomaly_residency_mismatch
       reports, against the residency_violation rollback rule's limit (rollback_rules: 0 tolerated);
     - assignment (per queue x region): no sample ratio mismatch (pilot_assignment_checks); a scope
       with one has every comparison with control missed, verdict_reason saying why;
@@ -39,6 +39,12 @@ pilot_windows as (
 scorecard as (
 
     select * from {{ ref('pilot_scorecard') }}
+
+),
+
+scope_tickets as (
+
+    select * from {{ ref('int_pilots__scope_tickets') }}
 
 ),
 
@@ -85,13 +91,11 @@ pilot_tickets as (
 
     select
         tickets.*,
-        windows.pilot_id
-    from windows
+        scope_tickets.pilot_id
+    from scope_tickets
     inner join tickets
-        on
-            windows.queue = tickets.queue
-            and windows.region = tickets.region
-            and tickets.solved_date between windows.pilot_start_date and windows.pilot_evaluated_end_date
+        on scope_tickets.ticket_id = tickets.ticket_id
+    where scope_tickets.is_pilot_solved
 
 ),
 
@@ -99,13 +103,14 @@ pilot_calls as (
 
     select
         calls.*,
-        windows.pilot_id
-    from windows
+        scope_tickets.pilot_id
+    from scope_tickets
+    inner join pilot_windows
+        on scope_tickets.pilot_id = pilot_windows.pilot_id
     inner join calls
         on
-            windows.queue = calls.ticket_queue
-            and windows.region = calls.ticket_region
-            and calls.call_date between windows.pilot_start_date and windows.pilot_evaluated_end_date
+            scope_tickets.ticket_id = calls.ticket_id
+            and calls.call_date between pilot_windows.pilot_start_date and pilot_windows.pilot_end_date
 
 ),
 

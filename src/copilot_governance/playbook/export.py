@@ -1,7 +1,7 @@
 """`playbook export`: today's configuration written back as a retro playbook.
 
 The base is the playbook last imported (playbook/playbook.yml, kept verbatim by the import): what the
-project only carries (agenda, cadence, approval steps, channels, providers...) comes from it, and
+project only carries (agenda, cadence, approval steps, providers...) comes from it, and
 every value the seeds hold overrides it, so a hand edit of a seed shows in the export. Export then
 import leaves every seed unchanged; import then export gives back every value of the playbook (the
 residency map is today's whole policy: the playbook's regions and the project's defaults).
@@ -47,6 +47,8 @@ def export_playbook(seeds_dir: Path, base: dict[str, Any], pilot_id: str | None 
     pilot = out.setdefault("pilot", {})
     pilot["queues"] = list(dict.fromkeys(r["queue"] for r in scope))
     pilot["regions"] = list(dict.fromkeys(r["region"] for r in scope))
+    channels = read_seed(seeds_dir / "pilot" / "pilot_channels.csv").rows
+    pilot["channels"] = [r["channel"] for r in channels if pilot_id in (None, r["pilot_id"])]
     telemetry = out.setdefault("telemetry", {})
     policy = read_seed(seeds_dir / "governance" / "residency_policy.csv").rows
     telemetry["data_residency"] = {r["ticket_region"]: r["allowed_processing_region"] for r in policy}
@@ -56,7 +58,8 @@ def export_playbook(seeds_dir: Path, base: dict[str, Any], pilot_id: str | None 
     baselines: dict[str, dict[str, float | int]] = {}
     for r in read_seed(seeds_dir / "pilot" / "kpi_baselines.csv").rows:
         if r["region"] == "*" and r["metric"] in names:
-            baselines.setdefault(names[r["metric"]], {})[r["queue"]] = _value(r["baseline_value"])
+            key = r["queue"] if r["intent"] == "*" else r["intent"]
+            baselines.setdefault(names[r["metric"]], {})[key] = _value(r["baseline_value"])
     metrics["baselines"] = baselines
     targets = {r["metric"]: r for r in read_seed(seeds_dir / "pilot" / "kpi_targets.csv").rows}
     for (section, key), (metric, _, _) in TARGETS.items():

@@ -119,6 +119,12 @@ def _scope(book: Playbook, seed: SeedFile, pilot_id: str) -> SeedFile:
     return SeedFile(seed.path, seed.columns, others + rows)
 
 
+def _channels(book: Playbook, seed: SeedFile, pilot_id: str) -> SeedFile:
+    others = [r for r in seed.rows if r["pilot_id"] != pilot_id]
+    rows = [{"pilot_id": pilot_id, "channel": channel} for channel in book.pilot.channels]
+    return SeedFile(seed.path, seed.columns, others + rows)
+
+
 def _residency(book: Playbook, seed: SeedFile, kept: list[str]) -> SeedFile:
     set_regions = book.telemetry.data_residency
     rows = []
@@ -134,33 +140,46 @@ def _residency(book: Playbook, seed: SeedFile, kept: list[str]) -> SeedFile:
     return SeedFile(seed.path, seed.columns, new + rows)
 
 
-def _baselines(book: Playbook, seed: SeedFile, known_queues: set[str], kept: list[str]) -> SeedFile:
-    given: dict[tuple[str, str], float] = {}
+def _baselines(
+    book: Playbook, seed: SeedFile, known_queues: set[str], intent_queues: dict[str, str], kept: list[str]
+) -> SeedFile:
+    """A key that is a queue is the queue's baseline (intent `*`); a key that is an intent is that
+    intent's, written with the queue it is routed to (seed intents)."""
+    given: dict[tuple[str, str, str], float] = {}
     for key, metric in BASELINE_METRICS.items():
-        for queue, value in getattr(book.metrics.baselines, key).items():
-            if queue not in known_queues:
+        for name, value in getattr(book.metrics.baselines, key).items():
+            if name in known_queues and name in intent_queues:
+                raise PlaybookError(
+                    [f"metrics.baselines.{key}.{name}: {name!r} is both a queue and an intent; rename one in the seeds"]
+                )
+            if name in known_queues:
+                given[(name, "*", metric)] = value
+            elif name in intent_queues:
+                given[(intent_queues[name], name, metric)] = value
+            else:
                 raise PlaybookError(
                     [
-                        f"metrics.baselines.{key}.{queue}: {queue!r} is not a known queue (seed queues); baselines are "
-                        "by queue (by intent is not supported yet)"
+                        f"metrics.baselines.{key}.{name}: {name!r} is neither a known queue (seed queues) nor a "
+                        "known intent (seed intents)"
                     ]
                 )
-            given[(queue, metric)] = value
     rows, seen = [], set()
     for row in seed.rows:
-        key = (row["queue"], row["metric"])
+        key = (row["queue"], row["intent"], row["metric"])
         if row["region"] == "*" and key in given:
             seen.add(key)
             if not _same_value(row["baseline_value"], _figure(given[key])):
                 row = {**row, "baseline_value": _figure(given[key]), "source_note": f"Playbook {book.version}"}
         else:
-            kept.append(f"kpi_baselines: {row['queue']}/{row['region']} {row['metric']} (not in the playbook)")
+            scope = row["queue"] if row["intent"] == "*" else row["intent"]
+            kept.append(f"kpi_baselines: {scope}/{row['region']} {row['metric']} (not in the playbook)")
         rows.append(row)
-    for (queue, metric), value in given.items():
-        if (queue, metric) not in seen:
+    for (queue, intent, metric), value in given.items():
+        if (queue, intent, metric) not in seen:
             rows.append(
                 {
                     "queue": queue,
+                    "intent": intent,
                     "region": "*",
                     "metric": metric,
                     "baseline_value": _figure(value),
@@ -308,6 +327,7 @@ def plan_import(
     plan = ImportPlan()
     files = {
         "scope": seeds_dir / "pilot" / "pilot_scope.csv",
+        "channels": seeds_dir / "pilot" / "pilot_channels.csv",
         "pilots": seeds_dir / "pilot" / "pilots.csv",
         "residency": seeds_dir / "governance" / "residency_policy.csv",
         "baselines": seeds_dir / "pilot" / "kpi_baselines.csv",
@@ -315,6 +335,8 @@ def plan_import(
         "thresholds": seeds_dir / "pilot" / "intent_thresholds.csv",
         "rules": seeds_dir / "governance" / "rollback_rules.csv",
         "queues": seeds_dir / "reference" / "queues.csv",
+        "intents": seeds_dir / "reference" / "intents.csv",
+        "known_channels": seeds_dir / "reference" / "channels.csv",
         "owners": seeds_dir / "playbook" / "owners.csv",
         "playbook": seeds_dir / "playbook" / "playbook.csv",
         "approval_steps": seeds_dir / "playbook" / "approval_steps.csv",
@@ -330,11 +352,22 @@ def plan_import(
     for i, queue in enumerate(book.pilot.queues):
         if queue not in known_queues:
             raise PlaybookError([f"pilot.queues[{i}]: {queue!r} is not a known queue (seed queues)"])
+    intent_queues = {r["intent"]: r["queue"] for r in seeds["intents"].rows}
+    known_channels = {r["channel"] for r in seeds["known_channels"].rows}
+    for i, channel in enumerate(book.pilot.channels):
+        if channel not in known_channels:
+            raise PlaybookError(
+                [
+                    f"pilot.channels[{i}]: {channel!r} is not a known channel (seed channels: "
+                    f"{', '.join(sorted(known_channels))})"
+                ]
+            )
     kept = plan.kept
     after = [
         _scope(book, seeds["scope"], pilot),
+        _channels(book, seeds["channels"], pilot),
         _residency(book, seeds["residency"], kept),
-        _baselines(book, seeds["baselines"], known_queues, kept),
+        _baselines(book, seeds["baselines"], known_queues, intent_queues, kept),
         _targets(book, seeds["targets"], kept),
         _thresholds(book, seeds["thresholds"], valid_from or date.today(), kept),
         _rules(book, seeds["rules"], kept),
