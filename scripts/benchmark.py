@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -71,6 +72,10 @@ def main() -> None:
     work_dir = args.work_dir or Path(tempfile.mkdtemp(prefix="copilot-bench-"))
     work_dir.mkdir(parents=True, exist_ok=True)
     db_path = work_dir / "bench.duckdb"
+    # A fresh warehouse and a fresh parse, as on a new clone, also in a reused work dir.
+    shutil.rmtree(work_dir / "target", ignore_errors=True)
+    for stale in (db_path, db_path.with_name(db_path.name + ".wal")):
+        stale.unlink(missing_ok=True)
     env = {
         **os.environ,
         "PILOT_DUCKDB_PATH": str(db_path),
