@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The README's first command: on a fresh machine, installs everything, generates the demo
-# pilot data into a DuckDB file and builds the warehouse with `dbt build`.
+# pilot data into a DuckDB file and runs the nightly on it (copilot-governance nightly).
 #   PILOT_DUCKDB_PATH   the DuckDB file (default data/pilot.duckdb)
 #   PILOT_SKIP_GENERATE=1  keep the raw tables already in that file (your own data)
 set -euo pipefail
@@ -18,9 +18,12 @@ if [ "${PILOT_SKIP_GENERATE:-0}" != "1" ]; then
   .venv/bin/copilot-governance generate --db "$PILOT_DUCKDB_PATH" --pilot-config seeds/pilot/pilots.csv
 fi
 
-# The nightly's production build: unit tests belong to CI (scripts/test.sh), so a problem in your
-# data never reads as a fixture problem. The pre-flight (on-run-start) checks the load first.
-echo "==> dbt build on DuckDB ($PILOT_DUCKDB_PATH)"
-.venv/bin/dbt build --target duckdb --exclude resource_type:unit_test
-echo "==> done: the warehouse is $PILOT_DUCKDB_PATH (schemas staging, intermediate, marts, audit, config). Try:"
-echo "    .venv/bin/python -c \"import duckdb; print(duckdb.connect('$PILOT_DUCKDB_PATH', read_only=True).sql('select * from audit.load_reconciliation'))\""
+# The main job is the nightly: pre-flight of the load, the production dbt build (selector nightly:
+# unit tests belong to CI, scripts/test.sh), publish the serving file BI tools read, and the daily
+# brief (written to files here; sent to Slack when SLACK_WEBHOOK_URL is set and --no-send is dropped).
+echo "==> the nightly on DuckDB ($PILOT_DUCKDB_PATH): pre-flight, dbt build, publish, brief"
+.venv/bin/copilot-governance nightly --target duckdb --db "$PILOT_DUCKDB_PATH" --no-send
+SERVING="${PILOT_SERVING_DUCKDB_PATH:-${PILOT_DUCKDB_PATH%.duckdb}.serving.duckdb}"
+echo "==> done: the warehouse is $PILOT_DUCKDB_PATH (schemas staging, intermediate, marts, audit, config);"
+echo "    BI tools read $SERVING; the brief is in $(dirname "$PILOT_DUCKDB_PATH")/briefs/. Try:"
+echo "    .venv/bin/python -c \"import duckdb; print(duckdb.connect('$SERVING', read_only=True).sql('select * from marts.pilot_go_no_go'))\""

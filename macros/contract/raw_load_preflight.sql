@@ -2,8 +2,8 @@
     The pre-flight of the load (raw-sources.md v1.1: a missing table, a missing column or a column
     of the wrong type is not a bad row: the load is broken, and the run stops before any model is
     built). It runs as the second on-run-start hook, after the vars are validated, and as
-    `dbt run-operation preflight_raw_load`. A column delivered as text where the contract has
-    another type is compatible: each value is read with a safe cast, and a value that cannot be
+    `dbt run-operation preflight_raw_load --args '{force: true}'` (the nightly's first step). A
+    column delivered as text where the contract has another type is compatible: each value is read with a safe cast, and a value that cannot be
     read is quarantined with rule unreadable_<column> (see checked_latest_deliveries).
 -#}
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import duckdb
 
+from copilot_governance.publishing.warehouse import publish
 from pytests.dbt_runner import PROJECT_ROOT, DbtResult
 from pytests.scenario import Scenario, build, generate
 
@@ -61,7 +62,8 @@ def gate_outcomes(result: DbtResult) -> dict[str, str]:
 
 
 class AllEvents:
-    """Every governance event planted; built for EVENT_DAY, then for CLEAN_DAY (same database)."""
+    """Every governance event planted; built for EVENT_DAY, then for CLEAN_DAY (same database), each
+    build published to a serving file of its own."""
 
     def __init__(self, work_dir: Path) -> None:
         self.scenario = generate_pilot(work_dir, "all-governance")
@@ -70,7 +72,10 @@ class AllEvents:
         self.event_audit = {
             test: self.query(f"select * from audit.{test} order by scope") for test in GATE_TESTS.values()
         }
+        # each night's published warehouse (issue 12), as BI tools and the brief read it
+        self.event_serving = publish(self.scenario.db_path, work_dir / "event.serving.duckdb").serving_path
         self.clean_build = build(self.scenario, dbt_vars={"as_of_date": CLEAN_DAY.isoformat()})
+        self.clean_serving = publish(self.scenario.db_path, work_dir / "clean.serving.duckdb").serving_path
 
     def events(self) -> dict[str, dict]:
         return {e["event"]: e for e in self.scenario.manifest["events"]}

@@ -1,4 +1,4 @@
-"""Command line: `copilot-governance generate ...` and `copilot-governance validate ...`."""
+"""Command line: `copilot-governance generate | validate | playbook | nightly | publish | brief | report`."""
 
 from __future__ import annotations
 
@@ -167,6 +167,9 @@ def build_parser() -> argparse.ArgumentParser:
     book_export.add_argument("--output", type=Path, default=None, help="the file to write (default: standard output)")
     book_export.add_argument("--pilot-id", default=None, help="the pilot whose scope to export")
     book_export.add_argument("--seeds-dir", type=Path, default=None, help="default: the project's seeds/")
+    from copilot_governance.publishing.cli import add_parsers
+
+    add_parsers(sub)
     return parser
 
 
@@ -284,6 +287,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _generate(args, parser)
     if args.command == "playbook":
         return _playbook(args)
+    if args.command in ("nightly", "publish", "brief", "report"):
+        from copilot_governance.publishing.cli import run
+
+        return run(args)
     return _validate(args, parser)
 
 
