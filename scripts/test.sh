@@ -1,10 +1,19 @@
 #!/usr/bin/env bash
 # The README's second command: the whole test suite (lint, generator unit tests, dbt unit
-# and data tests, end-to-end tests). Installs what it needs first. Exit code 0 = all green.
+# and data tests, end-to-end tests, the reports in headless Chromium). Installs what it needs first
+# (Python packages; Debian's chromium and chromium-driver where missing). Exit code 0 = all green.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
 export PATH="$PWD/.venv/bin:$PATH"
+
+# The report's browser tests drive Debian's Chromium with its driver (issue 12); install them where missing.
+if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
+  echo "==> installing Chromium and ChromeDriver (Debian packages chromium, chromium-driver) for the browser tests"
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  $SUDO apt-get update -q >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends chromium chromium-driver >/dev/null
+fi
 
 echo "==> ruff (Python lint and format)"
 ruff check src pytests scripts

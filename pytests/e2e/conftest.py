@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from pytests.e2e.nightly_command_run import Night, run_night
 from pytests.e2e.nightly_replay import Replay, run_replay
 
 
@@ -11,3 +12,9 @@ from pytests.e2e.nightly_replay import Replay, run_replay
 def nightly_replay(tmp_path_factory: pytest.TempPathFactory) -> Replay:
     """Fourteen nights replayed on one warehouse (one skipped), as a loader delivers them."""
     return run_replay(tmp_path_factory.mktemp("nightly_replay"))
+
+
+@pytest.fixture(scope="session")
+def nightly_command_run(tmp_path_factory: pytest.TempPathFactory) -> Night:
+    """`copilot-governance nightly` run once as cron runs it (the gate fires: a residency violation)."""
+    return run_night(tmp_path_factory.mktemp("nightly_command"))

@@ -77,6 +77,19 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     brief.add_argument("--format", choices=("markdown", "blocks"), default="markdown", help="what --dry-run prints")
     brief.add_argument("--dry-run", action="store_true", help="print the brief; send nothing")
 
+    report = sub.add_parser(
+        "report",
+        help="write the exec one-pager (HTML, PDF) and the retro evidence pack (HTML, CSVs) from the marts",
+        description="Writes DIR/one-pager.html and .pdf (go/no-go with each criterion, scorecard against "
+        "baseline and control, decisions and open actions, regional notes, charts), DIR/evidence-pack.html "
+        "(the playbook's retro agenda: metric deltas, exception review, annotated tickets, acceptance curves, "
+        "template versions, decisions) and DIR/csv/ (every table shown). Pages are self-contained (offline).",
+    )
+    report.add_argument("--as-of", type=_day, default=None, help="default: yesterday, UTC")
+    report.add_argument("--out", type=Path, required=True, help="the directory to write")
+    report.add_argument("--db", default=None, help="the DuckDB file to read the marts from (default: the serving file)")
+    report.add_argument("--no-pdf", action="store_true", help="skip the PDF of the one-pager")
+
 
 def _serving_default(db: str | None) -> Path:
     from copilot_governance.paths import database_path
@@ -114,7 +127,25 @@ def run(args: argparse.Namespace) -> int:
             return 1
         print(f"published {done.relations} relations ({done.rows:,} rows) to {done.serving_path}")
         return 0
+    if args.command == "report":
+        return _report(args)
     return _brief(args)
+
+
+def _report(args: argparse.Namespace) -> int:
+    from copilot_governance.publishing.report import ReportError, collect, write
+
+    db = Path(args.db).absolute() if args.db else _serving_default(None)
+    try:
+        report = collect(db, args.as_of or _yesterday())
+    except ReportError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    for path in write(report, args.out, pdf=not args.no_pdf):
+        if path.suffix != ".csv":
+            print(f"wrote {path}")
+    print(f"wrote {len(report.tables)} CSVs to {args.out / 'csv'}")
+    return 0
 
 
 def _brief(args: argparse.Namespace) -> int:

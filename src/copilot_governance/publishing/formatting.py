@@ -16,6 +16,7 @@ METRICS = {
     "coverage_rate": ("Coverage", "rate"),
     "draft_latency_p95_ms": ("Draft latency p95", "ms"),
     "residency_violations": ("Residency violations", "count"),
+    "srm_p_value": ("Assignment (SRM) p-value", "p"),
 }
 #: Metrics where lower is better (for colouring a delta).
 LOWER_IS_BETTER = {"aht_seconds", "escalation_rate", "draft_latency_p95_ms", "residency_violations"}
