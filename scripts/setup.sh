@@ -22,8 +22,13 @@ fi
 # unit tests belong to CI, scripts/test.sh), publish the serving file BI tools read, and the daily
 # brief (written to files here; sent to Slack when SLACK_WEBHOOK_URL is set and --no-send is dropped).
 echo "==> the nightly on DuckDB ($PILOT_DUCKDB_PATH): pre-flight, dbt build, publish, brief"
-.venv/bin/copilot-governance nightly --target duckdb --db "$PILOT_DUCKDB_PATH" --no-send
+status=0
+.venv/bin/copilot-governance nightly --target duckdb --db "$PILOT_DUCKDB_PATH" --no-send || status=$?
 SERVING="${PILOT_SERVING_DUCKDB_PATH:-${PILOT_DUCKDB_PATH%.duckdb}.serving.duckdb}"
 echo "==> done: the warehouse is $PILOT_DUCKDB_PATH (schemas staging, intermediate, marts, audit, config);"
 echo "    BI tools read $SERVING; the brief is in $(dirname "$PILOT_DUCKDB_PATH")/briefs/. Try:"
 echo "    .venv/bin/python -c \"import duckdb; print(duckdb.connect('$SERVING', read_only=True).sql('select * from marts.pilot_go_no_go'))\""
+if [ "$status" != 0 ]; then
+  echo "==> the nightly exited $status (see its summary above and the README's exit codes)"
+fi
+exit "$status"

@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from copilot_governance.publishing.brief import collect, render_blocks, render_markdown
+from copilot_governance.publishing.brief import BriefError, collect, render_blocks, render_markdown
 from pytests.contract_oracle import fetch
 from pytests.e2e.governance_scenario import CLEAN_DAY, EVENT_DAY, PLANT_RULE, AllEvents, all_events, seed_rows
 
@@ -125,3 +125,28 @@ def test_the_brief_never_carries_prompt_text(pilot, event_brief, clean_brief):
     for _, markdown, blocks in (event_brief, clean_brief):
         rendered = markdown + json.dumps(blocks)
         assert not [t for t in texts if t in rendered]
+
+
+def test_the_other_sections_are_the_marts(pilot, event_brief):
+    _, markdown, _ = event_brief
+    advisories = marts(pilot.event_serving, "select * from marts.advisory_status order by signal, scope")
+    assert section(markdown, "Advisory signals") == (
+        [f"- {a['severity'].upper()} {a['message']}" for a in advisories] or ["- No advisory signal fires."]
+    )
+    completeness = section(markdown, "Data completeness")
+    (night,) = marts(pilot.event_serving, f"select * from marts.rollback_calendar where night = date '{EVENT_DAY}'")
+    assert completeness[0].startswith(f"- The night {EVENT_DAY} is ")
+    assert ("settled" in completeness[0]) is (night["evaluation_status"] == "settled")
+    reconciled = marts(pilot.event_serving, "select bool_and(is_reconciled) as ok from audit.load_reconciliation")
+    assert ("- Every raw row is accounted for (load reconciliation)." in completeness) is reconciled[0]["ok"]
+    criteria = marts(
+        pilot.event_serving,
+        "select * from marts.pilot_go_no_go_criteria where metric in ('draft_acceptance_rate', 'coverage_rate') "
+        "and criterion in ('acceptance', 'slo')",
+    )
+    assert len(section(markdown, "Acceptance and coverage (pilot window)")) == (len(criteria) or 1)
+
+
+def test_a_brief_for_another_night_than_the_build_is_refused(pilot):
+    with pytest.raises(BriefError, match=f"the warehouse was built for {CLEAN_DAY}, not {EVENT_DAY}"):
+        collect(pilot.clean_serving, EVENT_DAY)

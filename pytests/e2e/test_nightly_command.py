@@ -4,6 +4,7 @@ open blocks nothing; a broken load is exit 2 before any model, and readers keep 
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -12,7 +13,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pytests.e2e.nightly_command_run import AS_OF, READ, Night, nightly
+from pytests.dbt_runner import PROJECT_ROOT
+from pytests.e2e.nightly_command_run import AS_OF, CLI, READ, Night, nightly
 from pytests.scenario import Scenario
 from pytests.webhook import Webhook
 
@@ -135,7 +137,34 @@ def test_the_briefs_kpi_lines_are_the_published_marts(night):
     cost = section(markdown, "Cost")[0]
     (day,) = rows(
         night.serving,
-        "select sum(solved_ticket_cost_usd) / sum(solved_tickets) as per_ticket from marts.fct_copilot_operations_daily"
-        f" where operations_date = date '{AS_OF}'",
+        "select count(*) as tickets, sum(model_cost_usd) as cost from marts.fct_tickets"
+        f" where solved_date = date '{AS_OF}' and model_calls > 0",
     )
-    assert f"${day['per_ticket']:,.4f}" in cost
+    assert cost == (
+        f"- Cost per solved ticket on {AS_OF}: ${day['cost'] / day['tickets']:,.4f} "
+        f"(${day['cost']:,.4f} over {day['tickets']:,} solved tickets with copilot calls)."
+    )
+
+
+def test_a_bad_var_stops_at_the_pre_flight(night, tmp_path):
+    """A night after today is refused when dbt parses, before any model: exit 2, the var named."""
+    scenario = Scenario(tmp_path / "pilot.duckdb", tmp_path, night.scenario.manifest)
+    shutil.copy(night.scenario.db_path, scenario.db_path)
+    env = {
+        **os.environ,
+        "DBT_TARGET_PATH": str(tmp_path / "target"),
+        "DBT_LOG_PATH": str(tmp_path / "logs"),
+        "DBT_PROFILES_DIR": str(PROJECT_ROOT),
+    }
+    env.pop("SLACK_WEBHOOK_URL", None)
+    proc = subprocess.run(
+        [CLI, "nightly", "--as-of", "2099-01-01", "--db", str(scenario.db_path), "--no-send"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert proc.returncode == 2, proc.stdout[-3000:]
+    assert "as_of_date" in proc.stdout and "preflight failed" in proc.stdout

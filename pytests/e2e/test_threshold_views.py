@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import math
 from collections import defaultdict
 from decimal import Decimal
 
@@ -16,7 +15,7 @@ import pytest
 
 from pytests.contract_oracle import fetch
 from pytests.dbt_runner import PROJECT_ROOT
-from pytests.e2e.test_kpi_marts import assert_rows_match, load_raw, normalise_dates, same
+from pytests.reference import assert_rows_match, load_raw, normalise_dates, same, wilson
 from pytests.scenario import Scenario, build, generate
 
 pytestmark = pytest.mark.e2e
@@ -24,22 +23,12 @@ pytestmark = pytest.mark.e2e
 AS_OF = dt.date(2026, 11, 23)
 MIN_DRAFTS = 30
 MIN_BAND_DRAFTS = 10
-Z = 1.96
 BAND = Decimal("0.05")
 
 
 def band_index(score: float) -> int:
     """The largest k in 0..19 with score >= k x 0.05, in decimal arithmetic."""
     return min(int(Decimal(repr(score)) // BAND), 19)
-
-
-def wilson(successes: int, n: int) -> tuple[float | None, float | None]:
-    if not n:
-        return None, None
-    p = successes / n
-    centre = (p + Z * Z / (2 * n)) / (1 + Z * Z / n)
-    half = Z * math.sqrt(p * (1 - p) / n + Z * Z / (4 * n * n)) / (1 + Z * Z / n)
-    return max(0.0, centre - half), min(1.0, centre + half)
 
 
 def thresholds_as_of(day: dt.date) -> dict[str, dict]:

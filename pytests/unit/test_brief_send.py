@@ -87,3 +87,25 @@ def test_an_unreachable_webhook_is_a_clear_error():
         port = s.getsockname()[1]  # closed again: nothing listens there
     with pytest.raises(BriefError, match=f"could not reach the Slack webhook at http://127.0.0.1:{port}/"):
         send(f"http://127.0.0.1:{port}/services/x", a_brief(), timeout_seconds=2, max_retries=0)
+
+
+def test_many_scopes_fold_into_one_section_and_no_section_is_dropped():
+    from copilot_governance.publishing.brief import KpiLine, sections
+
+    brief = a_brief()
+    for i in range(60):
+        brief.kpis.append(
+            KpiLine("p", f"queue-{i}", "EU", "aht_seconds", 600.0, 540.0, -0.1, "meets", 100, 30, 520.0, 560.0, None)
+        )
+    brief.cost.append("Cost per solved ticket on 2026-11-30: $0.0100 ($1.0000 over 100 solved tickets).")
+    message = render_blocks(brief)
+    assert len(message["blocks"]) <= 50
+    headings = [b["text"]["text"].split("\n")[0] for b in message["blocks"] if b["type"] == "section"]
+    others = [h for h, _ in sections(brief) if not h.startswith("KPIs ")]
+    assert [h for h in headings if not h.startswith("*KPIs")] == [f"*{h}*" for h in others]
+    folded = next(
+        b["text"]["text"]
+        for b in message["blocks"]
+        if b["type"] == "section" and "60 pilot scopes" in b["text"]["text"]
+    )
+    assert len(folded) <= 3000 and "queue-0 / EU" in folded

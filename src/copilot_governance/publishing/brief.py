@@ -115,8 +115,9 @@ def control_words(row: dict[str, Any]) -> str | None:
     return f"{name}: {difference(diff, unit)} {direction} than control, {better} ({interval})"
 
 
-def collect(db_path: Path, as_of: date) -> Brief:
-    """The as-of day's brief from the marts of db_path (opened read-only)."""
+def collect(db_path: Path, as_of: date | None = None) -> Brief:
+    """The as-of day's brief from the marts of db_path (opened read-only); as_of None: the night the
+    warehouse was built for."""
     if not db_path.is_file():
         raise BriefError(f"{db_path} does not exist: run the nightly (or dbt build) first")
     try:
@@ -131,7 +132,28 @@ def collect(db_path: Path, as_of: date) -> Brief:
         con.close()
 
 
-def _collect(con: duckdb.DuckDBPyConnection, as_of: date) -> Brief:
+def built_as_of(con: duckdb.DuckDBPyConnection) -> date | None:
+    """The night the warehouse was built for (pilot_go_no_go.as_of_date), None without a pilot."""
+    rows = _rows(con, "select distinct as_of_date from marts.pilot_go_no_go")
+    return rows[0]["as_of_date"] if len(rows) == 1 else None
+
+
+def check_as_of(con: duckdb.DuckDBPyConnection, as_of: date | None) -> date:
+    """The as-of day to read: the warehouse's own; a different one asked for is refused (every mart
+    holds the night it was built for, so a brief for another day would mix two nights)."""
+    built = built_as_of(con)
+    if built is None:
+        raise BriefError("marts.pilot_go_no_go has no as-of day: no pilot is configured, or the build did not run")
+    if as_of is not None and as_of != built:
+        raise BriefError(
+            f"the warehouse was built for {built}, not {as_of}: rebuild with --vars "
+            f"'{{as_of_date: \"{as_of}\"}}' (or copilot-governance nightly --as-of {as_of}), or ask for {built}"
+        )
+    return built
+
+
+def _collect(con: duckdb.DuckDBPyConnection, as_of: date | None) -> Brief:
+    as_of = check_as_of(con, as_of)
     decisions = _rows(con, "select * from marts.pilot_go_no_go order by pilot_id")
     playbook = (
         f"{decisions[0]['playbook_name']} v{decisions[0]['playbook_version']}" if decisions else "no pilot configured"
@@ -256,17 +278,18 @@ def _acceptance_and_cost(con: duckdb.DuckDBPyConnection, brief: Brief) -> None:
         )
     day = _rows(
         con,
-        "select sum(solved_tickets) as solved, sum(solved_ticket_cost_usd) as cost, "
-        "sum(solved_ticket_unpriced_calls) as unpriced, sum(calls) as calls "
-        "from marts.fct_copilot_operations_daily where operations_date = ?",
+        "select count(*) filter (where model_calls > 0) as solved, "
+        "sum(model_cost_usd) filter (where model_calls > 0) as cost, "
+        "sum(unpriced_model_calls) as unpriced, sum(model_calls) as calls "
+        "from marts.fct_tickets where solved_date = ?",
         [brief.as_of],
     )[0]
     if not day["calls"]:
-        brief.cost.append(f"No model calls on {brief.as_of}.")
+        brief.cost.append(f"No model calls for the tickets solved on {brief.as_of}.")
         return
     if day["unpriced"]:
         brief.cost.append(
-            f"Cost per solved ticket on {brief.as_of}: not computed, {day['unpriced']:,} calls have no price "
+            f"Cost per solved ticket on {brief.as_of}: not computed, {day['unpriced']:,} of its calls have no price "
             "(seed model_prices)."
         )
     elif day["solved"]:
@@ -295,7 +318,7 @@ def _changes(con: duckdb.DuckDBPyConnection, brief: Brief) -> None:
             now, then = today.get(key), before.get(key)
             if now != then and "fired" in (now, then):
                 rule, scope = key
-                what = "now fires" if now == "fired" else f"no longer fires ({now or 'not evaluated'})"
+                what = "now fires" if now == "fired" else "no longer fires"
                 brief.changes.append(f"{rule} {scope}: {what}")
         if len(brief.changes) == 0:
             brief.changes.append(f"No rollback rule changed status since {yesterday}.")
@@ -403,21 +426,36 @@ def _mrkdwn_escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def _section_text(heading: str, body: list[str]) -> str:
+    text = f"*{_mrkdwn_escape(heading)}*\n" + "\n".join(
+        ("    • " if line.startswith("  ") else "• ") + _mrkdwn_escape(line.strip()) for line in body
+    )
+    if len(text) > SLACK_SECTION_CHARS:
+        text = text[: SLACK_SECTION_CHARS - 40] + "\n… (truncated; see the Markdown brief)"
+    return text
+
+
 def render_blocks(brief: Brief) -> dict[str, Any]:
-    """The Slack message: `text` (notification fallback) and Block Kit `blocks`."""
+    """The Slack message: `text` (notification fallback) and Block Kit `blocks`. Slack takes at most
+    50 blocks: with more pilot scopes than fit, the KPI sections are folded into one (truncated,
+    pointing to the Markdown brief), so no other section is ever dropped."""
     blocks: list[dict[str, Any]] = [
         {"type": "header", "text": {"type": "plain_text", "text": title(brief)[:150], "emoji": False}},
         {"type": "context", "elements": [{"type": "mrkdwn", "text": _mrkdwn_escape(f"Playbook: {brief.playbook}")}]},
     ]
-    for heading, body in sections(brief):
-        text = f"*{_mrkdwn_escape(heading)}*\n" + "\n".join(
-            ("    • " if line.startswith("  ") else "• ") + _mrkdwn_escape(line.strip()) for line in body
-        )
-        if len(text) > SLACK_SECTION_CHARS:
-            text = text[: SLACK_SECTION_CHARS - 40] + "\n… (truncated; see the Markdown brief)"
-        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": text}})
-    if len(blocks) > SLACK_MAX_BLOCKS:
-        blocks = [*blocks[: SLACK_MAX_BLOCKS - 1], blocks[-1]]
+    parts = sections(brief)
+    if len(blocks) + len(parts) > SLACK_MAX_BLOCKS:
+        kpis = [(h, b) for h, b in parts if h.startswith("KPIs ")]
+        at = next(i for i, (h, _) in enumerate(parts) if h.startswith("KPIs "))
+        folded = [f"{h.removeprefix('KPIs ')}: {b[0].strip()}" for h, b in kpis]
+        rest = [(h, b) for h, b in parts if not h.startswith("KPIs ")]
+        parts = [
+            *rest[:at],
+            (f"KPIs, {len(kpis)} pilot scopes (AHT shown; all metrics in the Markdown brief)", folded),
+            *rest[at:],
+        ]
+    for heading, body in parts:
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": _section_text(heading, body)}})
     return {"text": title(brief), "blocks": blocks}
 
 

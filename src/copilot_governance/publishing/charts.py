@@ -88,8 +88,10 @@ def acceptance_curve(
     """Acceptance and coverage at or above each band's lower edge, per region, with the configured
     and each region's recommended threshold marked."""
     fig, ax = plt.subplots(figsize=(5.2, 2.4))
-    for i, (region, (bands, acceptance, coverage)) in enumerate(sorted(curves.items())):
-        colour = plt.get_cmap("tab10")(i)
+    regions = sorted(set(curves) | set(recommended))
+    colours = {region: plt.get_cmap("tab10")(i) for i, region in enumerate(regions)}
+    for region, (bands, acceptance, coverage) in sorted(curves.items()):
+        colour = colours[region]
         acc = [(b, a) for b, a in zip(bands, acceptance, strict=True) if a is not None]
         cov = [(b, c) for b, c in zip(bands, coverage, strict=True) if c is not None]
         if acc:
@@ -98,8 +100,8 @@ def acceptance_curve(
             ax.plot([p[0] for p in cov], [p[1] for p in cov], color=colour, lw=1, ls=":", label=f"{region} coverage")
     if configured is not None:
         ax.axvline(configured, color="black", lw=1, label=f"configured {configured:.2f}")
-    for j, (region, value) in enumerate(sorted(recommended.items())):
-        ax.axvline(value, color=plt.get_cmap("tab10")(j), lw=1, ls="--", label=f"recommended {region} {value:.2f}")
+    for region, value in sorted(recommended.items()):
+        ax.axvline(value, color=colours[region], lw=1, ls="--", label=f"recommended {region} {value:.2f}")
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1.02)
     ax.set_xlabel("confidence threshold (band lower edge)")

@@ -6,7 +6,7 @@ import argparse
 import json
 import os
 import sys
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 from pathlib import Path
 
 from copilot_governance.paths import DEFAULT_DB
@@ -17,10 +17,6 @@ def _day(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"invalid date {text!r}: expected YYYY-MM-DD") from None
-
-
-def _yesterday() -> date:
-    return datetime.now(UTC).date() - timedelta(days=1)
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -68,7 +64,9 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
         "ticket, the go/no-go, and what changed since yesterday. Exit 0 sent or printed; 1 not sent "
         "(Slack unreachable or the payload refused); 2 usage (no marts, no webhook URL).",
     )
-    brief.add_argument("--as-of", type=_day, default=None, help="default: yesterday, UTC")
+    brief.add_argument(
+        "--as-of", type=_day, default=None, help="the night the warehouse was built for (default); another is refused"
+    )
     brief.add_argument(
         "--db",
         default=None,
@@ -85,7 +83,9 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
         "(the playbook's retro agenda: metric deltas, exception review, annotated tickets, acceptance curves, "
         "template versions, decisions) and DIR/csv/ (every table shown). Pages are self-contained (offline).",
     )
-    report.add_argument("--as-of", type=_day, default=None, help="default: yesterday, UTC")
+    report.add_argument(
+        "--as-of", type=_day, default=None, help="the night the warehouse was built for (default); another is refused"
+    )
     report.add_argument("--out", type=Path, required=True, help="the directory to write")
     report.add_argument("--db", default=None, help="the DuckDB file to read the marts from (default: the serving file)")
     report.add_argument("--no-pdf", action="store_true", help="skip the PDF of the one-pager")
@@ -137,7 +137,7 @@ def _report(args: argparse.Namespace) -> int:
 
     db = Path(args.db).absolute() if args.db else _serving_default(None)
     try:
-        report = collect(db, args.as_of or _yesterday())
+        report = collect(db, args.as_of)
     except ReportError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -153,7 +153,7 @@ def _brief(args: argparse.Namespace) -> int:
 
     db = Path(args.db).absolute() if args.db else _serving_default(None)
     try:
-        brief = collect(db, args.as_of or _yesterday())
+        brief = collect(db, args.as_of)
     except BriefError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

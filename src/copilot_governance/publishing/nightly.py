@@ -29,7 +29,7 @@ EXIT_BRIEF = 5
 EXIT_TESTS = 6
 EXIT_MEANINGS = {
     EXIT_OK: "the night ran: built, published, briefed; the rollback gate did not fire",
-    EXIT_GATE_FIRED: "the rollback gate fired (marts built and published, the brief says so): act per the playbook",
+    EXIT_GATE_FIRED: "the rollback gate fired: act per the playbook (the summary says what was published and sent)",
     EXIT_PREFLIGHT: "pre-flight failed: bad configuration or a broken load; nothing was built or published",
     EXIT_BUILD: "the build failed: a model errored or was skipped; readers keep the previous snapshot",
     EXIT_PUBLISH: "publishing the serving file failed; BI tools still read the previous snapshot",
@@ -135,7 +135,10 @@ def _run_dbt(config: NightlyConfig, args: list[str]) -> int:
 def _timed(name: str, action: Callable[[], Step]) -> Step:
     _say(f"{name}: starting")
     t0 = perf_counter()
-    step = action()
+    try:
+        step = action()
+    except Exception as exc:  # a step that crashes is a failed step, with the summary still printed
+        step = Step(name, "failed", detail=f"internal error: {type(exc).__name__}: {exc}")
     step.seconds = perf_counter() - t0
     _say(f"{name}: {step.status} ({step.seconds:.1f} s){' - ' + step.detail if step.detail else ''}")
     return step
@@ -163,6 +166,8 @@ def run_nightly(config: NightlyConfig) -> tuple[int, list[Step]]:
         return EXIT_PREFLIGHT, steps
 
     def build() -> Step:
+        # tonight's results only: a dbt that dies before writing them must not be read as last night's
+        (config.target_path / "run_results.json").unlink(missing_ok=True)
         _run_dbt(config, ["build", "--selector", "nightly"])
         try:
             outcome = read_build_outcome(config.target_path)
@@ -228,10 +233,10 @@ def _brief_step(config: NightlyConfig, marts_db: Path) -> Step:
     from copilot_governance.publishing.brief import BriefError, collect, render_blocks, render_markdown, send
 
     try:
-        brief = collect(marts_db, config.as_of_date)
+        brief = collect(marts_db, config.as_of)  # None: the night the build evaluated
         out_dir = config.brief_dir or marts_db.parent / "briefs"
         out_dir.mkdir(parents=True, exist_ok=True)
-        stem = out_dir / f"brief-{config.as_of_date.isoformat()}"
+        stem = out_dir / f"brief-{brief.as_of.isoformat()}"
         stem.with_suffix(".md").write_text(render_markdown(brief))
         stem.with_suffix(".json").write_text(json.dumps(render_blocks(brief), indent=2))
         url = os.environ.get("SLACK_WEBHOOK_URL")

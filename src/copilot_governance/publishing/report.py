@@ -28,7 +28,7 @@ import duckdb
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from copilot_governance.publishing import charts
-from copilot_governance.publishing.brief import control_words
+from copilot_governance.publishing.brief import BriefError, check_as_of, control_words
 from copilot_governance.publishing.formatting import LOWER_IS_BETTER, figure, name_of, percent_change, unit_of
 
 #: The agenda's metric deltas (AHT, CSAT, deflection, escalation): pilot_kpis_daily's numerator and
@@ -102,7 +102,7 @@ def _table(report: Report, name: str, rows: list[dict[str, Any]], columns: list[
     return table
 
 
-def collect(db_path: Path, as_of: date) -> Report:
+def collect(db_path: Path, as_of: date | None = None) -> Report:
     if not db_path.is_file():
         raise ReportError(f"{db_path} does not exist: run the nightly (or dbt build) first")
     try:
@@ -117,10 +117,12 @@ def collect(db_path: Path, as_of: date) -> Report:
         con.close()
 
 
-def _collect(con: duckdb.DuckDBPyConnection, as_of: date) -> Report:
+def _collect(con: duckdb.DuckDBPyConnection, as_of: date | None) -> Report:
+    try:
+        as_of = check_as_of(con, as_of)
+    except BriefError as exc:
+        raise ReportError(str(exc)) from None
     decisions = _rows(con, "select * from marts.pilot_go_no_go order by pilot_id")
-    if not decisions:
-        raise ReportError("marts.pilot_go_no_go is empty: no pilot is configured (seeds pilots, pilot_scope)")
     playbook = f"{decisions[0]['playbook_name']} v{decisions[0]['playbook_version']}"
     report = Report(as_of, playbook, decisions)
     _criteria(con, report)
@@ -504,24 +506,26 @@ def _annotated_tickets(con: duckdb.DuckDBPyConnection, report: Report) -> None:
         "confidence_band_upper, suggestion_mode, suggest_min_conf, review_below_conf, agent_action, "
         "edit_distance_ratio, is_accepted, funnel_stage from marts.fct_drafts where is_decided",
     )
-    first: dict[tuple[str, float], dict[str, Any]] = {}
+    ranked: dict[tuple[str, float], list[tuple[str, dict[str, Any]]]] = defaultdict(list)
     for row in candidates:
         key = (row["intent"] or "(unclassified)", row["confidence_band_lower"])
-        rank = hashlib.sha256(row["draft_id"].encode()).hexdigest()
-        if key not in first or rank < first[key]["_rank"]:
-            first[key] = {**row, "_rank": rank}
-    queues: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for (intent, _), row in sorted(first.items(), key=lambda kv: (kv[0][0], kv[0][1])):
-        queues[intent].append(row)
-    for intent, rows in queues.items():  # each intent's bands in spread order: lowest, highest, middle...
-        queues[intent] = [rows[i] for i in _spread(len(rows))]
+        ranked[key].append((hashlib.sha256(row["draft_id"].encode()).hexdigest(), row))
+    bands: dict[str, list[list[dict[str, Any]]]] = defaultdict(list)
+    for (intent, _), rows in sorted(ranked.items()):
+        bands[intent].append([row for _, row in sorted(rows, key=lambda r: r[0])])
+    queues: dict[str, list[dict[str, Any]]] = {}
+    for intent, per_band in bands.items():
+        # each intent's bands in spread order (lowest, highest, middle...), then their next-ranked drafts
+        order = [per_band[i] for i in _spread(len(per_band))]
+        depth = max(len(b) for b in order)
+        queues[intent] = [b[k] for k in range(depth) for b in order if k < len(b)]
     picked: list[dict[str, Any]] = []
     while len(picked) < ANNOTATED_TICKETS and any(queues.values()):
         for intent in sorted(queues):
             if queues[intent] and len(picked) < ANNOTATED_TICKETS:
                 picked.append(queues[intent].pop(0))
+    picked = [dict(row) for row in picked]
     for row in picked:
-        row.pop("_rank")
         row["band"] = f"{row['confidence_band_lower']:.2f}-{row['confidence_band_upper']:.2f}"
         row["annotation"] = _annotation(row)
     _table(
