@@ -222,3 +222,59 @@ def test_export_then_import_leaves_every_seed_unchanged(seeds, tmp_path):
 def test_the_committed_base_is_the_shared_playbook():
     """playbook/playbook.yml is the playbook last imported: today, the shared v1.4, verbatim."""
     assert (PROJECT_ROOT / "playbook" / "playbook.yml").read_text() == SHARED_PLAYBOOK.read_text()
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda d: d["pilot"].update(regions=["NA", "XX"]), r"pilot.regions\[1\]: 'XX' is not a known region"),
+        (
+            lambda d: d["telemetry"]["data_residency"].update(EU="mars-1"),
+            r"telemetry.data_residency.EU: 'mars-1' is not a known processing region \(seed processing_regions: ",
+        ),
+        (
+            lambda d: d["thresholds"]["by_intent"].update(
+                billing_refunds={"suggest_min_conf": 0.8, "require_human_review_below": 0.9}
+            ),
+            r"thresholds.by_intent.billing_refunds: 'billing_refunds' is not a known intent \(seed intents\)",
+        ),
+        (
+            lambda d: d["owners"].pop("data_engineer"),
+            r"owners: no 'data_engineer', the role the rules and signals of seeds rollback_rules and advisory_signals",
+        ),
+    ],
+)
+def test_names_the_seeds_do_not_know_are_refused_before_anything_is_written(seeds, edit, message):
+    data = yaml.safe_load(SHARED_PLAYBOOK.read_text())
+    edit(data)
+    before = {p: p.read_bytes() for p in seeds.rglob("*.csv")}
+    with pytest.raises(PlaybookError, match=message):
+        plan_import(validate_playbook(data), seeds, date(2026, 12, 1))
+    assert {p: p.read_bytes() for p in seeds.rglob("*.csv")} == before
+
+
+def test_what_the_playbook_leaves_out_is_kept_and_said(seeds, tmp_path):
+    from copilot_governance.playbook.export import export_playbook
+
+    data = yaml.safe_load(SHARED_PLAYBOOK.read_text())
+    del data["approval_steps"], data["training_updates"]
+    data["version"] = 1.5  # unquoted in YAML: a number, read as its text
+    plan = plan_import(validate_playbook(data), seeds, date(2026, 12, 1))
+    write(plan)
+    assert [r["step"] for r in rows(seeds / "playbook/approval_steps.csv")][-1] == (
+        "Change advisory board (CAB) for threshold updates"
+    )
+    (book,) = rows(seeds / "playbook/playbook.csv")
+    assert (book["playbook_version"], book["training_due_within_hours"]) == ("1.5", "72")
+    assert "playbook: training_due_within_hours 72 (not in the playbook)" in plan.kept
+    assert any(k.startswith("approval_steps: ") for k in plan.kept)
+    exported = export_playbook(seeds, data)
+    assert exported["approval_steps"][-1]["owner"] == "chair" and exported["training_updates"]["due_within_hours"] == 72
+
+
+def test_a_changed_target_says_so_in_its_description(seeds):
+    data = yaml.safe_load(SHARED_PLAYBOOK.read_text())
+    data["metrics"]["targets"]["CSAT_min"] = 82.5
+    write(plan_import(validate_playbook(data), seeds, date(2026, 12, 1)))
+    csat = next(r for r in rows(seeds / "pilot/kpi_targets.csv") if r["metric"] == "csat_pct")
+    assert csat["description"] == "Playbook 1.4: at_least 82.5"

@@ -142,3 +142,10 @@ def test_cli_validate_exit_codes(raw_playbook, tmp_path):
     assert "thresholds.by_intent.billing_refund.suggest_min_conf: 1.3 is not between 0 and 1" in failed.stderr
     missing = subprocess.run([CLI, "playbook", "validate", str(tmp_path / "none.yml")], capture_output=True, text=True)
     assert missing.returncode == 1 and "cannot be read" in missing.stderr
+
+
+def test_two_conditions_for_one_rule_are_an_error():
+    data = yaml.safe_load(SHARED_PLAYBOOK.read_text())
+    data["rollbacks"]["conditions"].append("confidence_drift > 0.2 over 48h")
+    with pytest.raises(PlaybookError, match="both configure rule confidence_drift; keep one"):
+        validate_playbook(data)

@@ -81,7 +81,11 @@ def export_playbook(seeds_dir: Path, base: dict[str, Any], pilot_id: str | None 
     rollbacks["conditions"] = [
         render_condition(rules[parse_condition(c).rule]) for c in rollbacks.get("conditions", [])
     ]
-    out.setdefault("training_updates", {})["due_within_hours"] = int(book["training_due_within_hours"])
+    if book["training_due_within_hours"]:
+        out.setdefault("training_updates", {})["due_within_hours"] = int(book["training_due_within_hours"])
+    steps = read_seed(seeds_dir / "playbook" / "approval_steps.csv").rows
+    if steps:
+        out["approval_steps"] = [{"step": r["step"], "owner": r["owner_role"]} for r in steps]
     sources = out.setdefault("artifacts", {}).setdefault("evidence_sources", {})
     sources["slack_channel"] = book["slack_channel"]
     out.setdefault("links", {})["decision_ledger_ref"] = book["decision_ledger_ref"]

@@ -159,6 +159,13 @@ class TrainingUpdates(Strict):
 class Playbook(Strict):
     playbook: str = Field(min_length=1)
     version: str = Field(min_length=1)
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _version_as_text(cls, value: Any) -> Any:
+        # `version: 1.5` unquoted is a YAML number: the version is its text
+        return str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
+
     owners: dict[Slug, str] = Field(default_factory=dict)
     pilot: Pilot
     telemetry: Telemetry = Field(default_factory=Telemetry)
@@ -184,9 +191,17 @@ class Playbook(Strict):
         return steps
 
     def rule_conditions(self) -> list[tuple[str, RuleCondition]]:
-        """Every condition the playbook sets (anomaly triggers, then rollback conditions), parsed."""
+        """Every condition the playbook sets (anomaly triggers, then rollback conditions), parsed.
+        Two conditions for the same rule are an error: which one holds would be a guess."""
         found = [(t.condition, parse_condition(t.condition)) for t in self.thresholds.anomaly_triggers]
         found += [(c, parse_condition(c)) for c in self.rollbacks.conditions]
+        seen: dict[str, str] = {}
+        for text, rule in found:
+            if rule.rule in seen:
+                raise PlaybookError(
+                    [f"conditions: {text!r} and {seen[rule.rule]!r} both configure rule {rule.rule}; keep one"]
+                )
+            seen[rule.rule] = text
         return found
 
 
@@ -224,9 +239,11 @@ def validate_playbook(data: Any) -> Playbook:
     if not isinstance(data, dict):
         raise PlaybookError(["(top level): expected a mapping of playbook sections"])
     try:
-        return Playbook.model_validate(data)
+        book = Playbook.model_validate(data)
     except ValidationError as exc:
         raise PlaybookError([f"{_path(e['loc'])}: {_message(e)}" for e in exc.errors()]) from None
+    book.rule_conditions()  # two conditions for one rule: PlaybookError
+    return book
 
 
 def load_playbook(path: str | Path) -> Playbook:

@@ -204,7 +204,13 @@ def _targets(book: Playbook, seed: SeedFile, kept: list[str]) -> SeedFile:
                 and row["comparison"] == comparison
                 and _same_value(row["target_value"], _figure(value))
             ):
-                row = {**row, "target_kind": kind, "comparison": comparison, "target_value": _figure(value)}
+                row = {
+                    **row,
+                    "target_kind": kind,
+                    "comparison": comparison,
+                    "target_value": _figure(value),
+                    "description": f"Playbook {book.version}: {comparison} {_figure(value)}",
+                }
         else:
             kept.append(f"kpi_targets: {row['metric']} (not in the playbook)")
         rows.append(row)
@@ -291,11 +297,15 @@ def _owners(book: Playbook, seed: SeedFile, kept: list[str]) -> SeedFile:
     return SeedFile(seed.path, seed.columns, [{"role": role, "owner": who} for role, who in book.owners.items()])
 
 
-def _approval_steps(book: Playbook, seed: SeedFile) -> SeedFile:
+def _approval_steps(book: Playbook, seed: SeedFile, kept: list[str]) -> SeedFile:
+    if not book.approval_steps:
+        kept.extend(f"approval_steps: {r['step']} (the playbook names no approval steps)" for r in seed.rows)
+        return seed
     return SeedFile(seed.path, seed.columns, [{"step": a.step, "owner_role": a.owner} for a in book.approval_steps])
 
 
-def _playbook_row(book: Playbook, seed: SeedFile) -> SeedFile:
+def _playbook_row(book: Playbook, seed: SeedFile, kept: list[str]) -> SeedFile:
+    before = seed.rows[0] if seed.rows else {}
     row = {
         "playbook_name": book.playbook,
         "playbook_version": book.version,
@@ -304,6 +314,10 @@ def _playbook_row(book: Playbook, seed: SeedFile) -> SeedFile:
         "training_due_within_hours": str(book.training_updates.due_within_hours or ""),
         "decision_ledger_ref": book.links.get("decision_ledger_ref", ""),
     }
+    for column, value in row.items():
+        if not value and before.get(column):
+            row[column] = before[column]
+            kept.append(f"playbook: {column} {before[column]} (not in the playbook)")
     return SeedFile(seed.path, seed.columns, [row])
 
 
@@ -315,6 +329,41 @@ def playbook_docs(book: Playbook) -> str:
         f'Configured by the retro playbook "{book.playbook}", version {book.version} (seed `playbook`).\n'
         "{% enddocs %}\n"
     )
+
+
+def _check_names(book: Playbook, seeds: dict[str, SeedFile], known_intents: set[str]) -> None:
+    """Every name the playbook uses must be one the reference seeds know (else the seeds' tests would
+    stop the nightly, or a residency map naming an unknown cloud region would fire the gate on every
+    call): each problem names its YAML path."""
+    regions = {r["region"] for r in seeds["known_regions"].rows}
+    processing = {r["processing_region"] for r in seeds["known_processing_regions"].rows}
+    problems = [
+        f"pilot.regions[{i}]: {region!r} is not a known region (seed regions)"
+        for i, region in enumerate(book.pilot.regions)
+        if region not in regions
+    ]
+    for region, cloud in book.telemetry.data_residency.items():
+        if region not in regions:
+            problems.append(f"telemetry.data_residency.{region}: {region!r} is not a known region (seed regions)")
+        if cloud not in processing:
+            problems.append(
+                f"telemetry.data_residency.{region}: {cloud!r} is not a known processing region "
+                f"(seed processing_regions: {', '.join(sorted(processing))})"
+            )
+    problems += [
+        f"thresholds.by_intent.{intent}: {intent!r} is not a known intent (seed intents)"
+        for intent in book.thresholds.by_intent
+        if intent not in known_intents
+    ]
+    if book.owners:
+        used = {r["owner_role"] for r in seeds["rules"].rows + seeds["advisory_signals"].rows if r.get("owner_role")}
+        problems += [
+            f"owners: no {role!r}, the role the rules and signals of seeds rollback_rules and advisory_signals "
+            "notify; add it"
+            for role in sorted(used - set(book.owners))
+        ]
+    if problems:
+        raise PlaybookError(problems)
 
 
 def plan_import(
@@ -337,6 +386,9 @@ def plan_import(
         "queues": seeds_dir / "reference" / "queues.csv",
         "intents": seeds_dir / "reference" / "intents.csv",
         "known_channels": seeds_dir / "reference" / "channels.csv",
+        "known_regions": seeds_dir / "reference" / "regions.csv",
+        "known_processing_regions": seeds_dir / "reference" / "processing_regions.csv",
+        "advisory_signals": seeds_dir / "governance" / "advisory_signals.csv",
         "owners": seeds_dir / "playbook" / "owners.csv",
         "playbook": seeds_dir / "playbook" / "playbook.csv",
         "approval_steps": seeds_dir / "playbook" / "approval_steps.csv",
@@ -353,6 +405,7 @@ def plan_import(
         if queue not in known_queues:
             raise PlaybookError([f"pilot.queues[{i}]: {queue!r} is not a known queue (seed queues)"])
     intent_queues = {r["intent"]: r["queue"] for r in seeds["intents"].rows}
+    _check_names(book, seeds, set(intent_queues))
     known_channels = {r["channel"] for r in seeds["known_channels"].rows}
     for i, channel in enumerate(book.pilot.channels):
         if channel not in known_channels:
@@ -372,8 +425,8 @@ def plan_import(
         _thresholds(book, seeds["thresholds"], valid_from or date.today(), kept),
         _rules(book, seeds["rules"], kept),
         _owners(book, seeds["owners"], kept),
-        _playbook_row(book, seeds["playbook"]),
-        _approval_steps(book, seeds["approval_steps"]),
+        _playbook_row(book, seeds["playbook"], kept),
+        _approval_steps(book, seeds["approval_steps"], kept),
     ]
     for seed in after:
         plan.before[seed.path] = seeds[next(k for k, p in files.items() if p == seed.path)]
