@@ -88,6 +88,7 @@ def open_page(browser, path: Path, shot: Path):
     height = browser.execute_script("return document.body.scrollHeight")
     browser.set_window_size(1280, min(max(height + 200, 800), 16000))
     browser.save_screenshot(str(shot))
+    browser.set_window_size(1280, 1600)  # element screenshots below: each chart scrolled into the viewport
     severe = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
     assert severe == [], severe
     return browser.find_elements(By.CSS_SELECTOR, "figure.chart")
@@ -98,6 +99,7 @@ def drew(element) -> float:
     import numpy as np
     from PIL import Image
 
+    element.parent.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
     pixels = np.asarray(Image.open(io.BytesIO(element.screenshot_as_png)).convert("L"))
     return float((pixels < 240).mean())
 
