@@ -9,10 +9,11 @@ firing messages (rule, scope, values, action, owner).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import duckdb
@@ -27,6 +28,9 @@ BRIEF_METRICS = {
 #: Slack's limits: a section's text, and the number of blocks of a message.
 SLACK_SECTION_CHARS = 3000
 SLACK_MAX_BLOCKS = 50
+
+
+T = TypeVar("T")
 
 
 class BriefError(Exception):
@@ -93,7 +97,7 @@ class Brief:
         return any(f.fails_build or f.severity == "error" for f in self.rollbacks)
 
 
-def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
+def query_rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
     cursor = con.execute(sql, params or [])
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
@@ -115,26 +119,32 @@ def control_words(row: dict[str, Any]) -> str | None:
     return f"{name}: {difference(diff, unit)} {direction} than control, {better} ({interval})"
 
 
-def collect(db_path: Path, as_of: date | None = None) -> Brief:
-    """The as-of day's brief from the marts of db_path (opened read-only); as_of None: the night the
-    warehouse was built for."""
+def read_marts(db_path: Path, read: Callable[[duckdb.DuckDBPyConnection], T], what: str, error: type[Exception]) -> T:
+    """read(con) on db_path opened read-only; a missing file, a file that cannot be opened or a
+    warehouse without the marts `what` reads is `error` with what to do."""
     if not db_path.is_file():
-        raise BriefError(f"{db_path} does not exist: run the nightly (or dbt build) first")
+        raise error(f"{db_path} does not exist: run the nightly (or dbt build) first")
     try:
         con = duckdb.connect(str(db_path), read_only=True)
     except duckdb.Error as exc:
-        raise BriefError(f"cannot open {db_path} read-only: {exc}") from exc
+        raise error(f"cannot open {db_path} read-only: {exc}") from exc
     try:
-        return _collect(con, as_of)
+        return read(con)
     except duckdb.CatalogException as exc:
-        raise BriefError(f"{db_path} lacks a mart the brief reads ({exc}); is it a built warehouse?") from exc
+        raise error(f"{db_path} lacks a mart the {what} reads ({exc}); is it a built warehouse?") from exc
     finally:
         con.close()
 
 
+def collect(db_path: Path, as_of: date | None = None) -> Brief:
+    """The as-of day's brief from the marts of db_path (opened read-only); as_of None: the night the
+    warehouse was built for."""
+    return read_marts(db_path, lambda con: _collect(con, as_of), "brief", BriefError)
+
+
 def built_as_of(con: duckdb.DuckDBPyConnection) -> date | None:
     """The night the warehouse was built for (pilot_go_no_go.as_of_date), None without a pilot."""
-    rows = _rows(con, "select distinct as_of_date from marts.pilot_go_no_go")
+    rows = query_rows(con, "select distinct as_of_date from marts.pilot_go_no_go")
     return rows[0]["as_of_date"] if len(rows) == 1 else None
 
 
@@ -154,7 +164,7 @@ def check_as_of(con: duckdb.DuckDBPyConnection, as_of: date | None) -> date:
 
 def _collect(con: duckdb.DuckDBPyConnection, as_of: date | None) -> Brief:
     as_of = check_as_of(con, as_of)
-    decisions = _rows(con, "select * from marts.pilot_go_no_go order by pilot_id")
+    decisions = query_rows(con, "select * from marts.pilot_go_no_go order by pilot_id")
     playbook = (
         f"{decisions[0]['playbook_name']} v{decisions[0]['playbook_version']}" if decisions else "no pilot configured"
     )
@@ -173,7 +183,7 @@ def _collect(con: duckdb.DuckDBPyConnection, as_of: date | None) -> Brief:
                 bool(d["is_as_of_window_loaded"]),
             )
         )
-    for r in _rows(con, "select * from marts.rollback_status order by rule, scope, night"):
+    for r in query_rows(con, "select * from marts.rollback_status order by rule, scope, night"):
         brief.rollbacks.append(
             Firing(
                 r["rule"],
@@ -186,7 +196,7 @@ def _collect(con: duckdb.DuckDBPyConnection, as_of: date | None) -> Brief:
                 r["night"],
             )
         )
-    for r in _rows(con, "select * from marts.advisory_status order by signal, scope"):
+    for r in query_rows(con, "select * from marts.advisory_status order by signal, scope"):
         brief.advisories.append(
             Firing(r["signal"], r["scope"], r["severity"], r["owner_role"], r["message"], bool(r["is_provisional"]))
         )
@@ -198,7 +208,7 @@ def _collect(con: duckdb.DuckDBPyConnection, as_of: date | None) -> Brief:
 
 
 def _completeness(con: duckdb.DuckDBPyConnection, brief: Brief) -> None:
-    night = _rows(con, "select * from marts.rollback_calendar where night = ?", [brief.as_of])
+    night = query_rows(con, "select * from marts.rollback_calendar where night = ?", [brief.as_of])
     if not night:
         brief.completeness.append(f"The night {brief.as_of} is not in the rollback calendar: no evaluation of it.")
     else:
@@ -215,8 +225,8 @@ def _completeness(con: duckdb.DuckDBPyConnection, brief: Brief) -> None:
         brief.completeness.append(
             f"{d.pilot_id}: the as-of window is {loaded}; KPIs evaluated through {d.evaluated_through}."
         )
-    unreconciled = _rows(con, "select source_table from audit.load_reconciliation where not is_reconciled")
-    quarantined = _rows(
+    unreconciled = query_rows(con, "select source_table from audit.load_reconciliation where not is_reconciled")
+    quarantined = query_rows(
         con, "select source_table, count(*) as n from audit.quarantined_rows group by source_table order by 1"
     )
     if unreconciled:
@@ -233,10 +243,10 @@ def _completeness(con: duckdb.DuckDBPyConnection, brief: Brief) -> None:
 def _kpis(con: duckdb.DuckDBPyConnection, brief: Brief) -> None:
     comparisons = {
         (r["pilot_id"], r["queue"], r["region"], r["metric"]): r
-        for r in _rows(con, "select * from marts.pilot_control_comparison")
+        for r in query_rows(con, "select * from marts.pilot_control_comparison")
     }
     metrics = list(BRIEF_METRICS)
-    rows = _rows(
+    rows = query_rows(
         con,
         "select * from marts.pilot_scorecard where metric in (select unnest(?)) order by pilot_id, queue, region",
         [metrics],
@@ -265,7 +275,7 @@ def _kpis(con: duckdb.DuckDBPyConnection, brief: Brief) -> None:
 
 
 def _acceptance_and_cost(con: duckdb.DuckDBPyConnection, brief: Brief) -> None:
-    for r in _rows(
+    for r in query_rows(
         con,
         "select * from marts.pilot_go_no_go_criteria where metric in ('draft_acceptance_rate', 'coverage_rate') "
         "and criterion in ('acceptance', 'slo') order by pilot_id, metric, scope",
@@ -276,7 +286,7 @@ def _acceptance_and_cost(con: duckdb.DuckDBPyConnection, brief: Brief) -> None:
         brief.acceptance.append(
             f"{name} {r['scope']}: {value} over {r['sample_size']:,} (target {limit}): {r['verdict']}"
         )
-    day = _rows(
+    day = query_rows(
         con,
         "select count(*) filter (where model_calls > 0) as solved, "
         "sum(model_cost_usd) filter (where model_calls > 0) as cost, "
@@ -304,7 +314,7 @@ def _acceptance_and_cost(con: duckdb.DuckDBPyConnection, brief: Brief) -> None:
 
 def _changes(con: duckdb.DuckDBPyConnection, brief: Brief) -> None:
     yesterday = brief.as_of - timedelta(days=1)
-    history = _rows(
+    history = query_rows(
         con,
         "select as_of_date, rule, scope, status from marts.rollback_history where as_of_date in (?, ?)",
         [brief.as_of, yesterday],
@@ -322,7 +332,7 @@ def _changes(con: duckdb.DuckDBPyConnection, brief: Brief) -> None:
                 brief.changes.append(f"{rule} {scope}: {what}")
         if len(brief.changes) == 0:
             brief.changes.append(f"No rollback rule changed status since {yesterday}.")
-    kpis = _rows(
+    kpis = query_rows(
         con,
         "select kpi_date, sum(aht_tickets) as aht_n, sum(handle_time_seconds_total) as aht_sum, "
         "sum(csat_responses) as csat_n, sum(csat_good_responses) as csat_good, "

@@ -28,7 +28,7 @@ import duckdb
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from copilot_governance.publishing import charts
-from copilot_governance.publishing.brief import BriefError, check_as_of, control_words
+from copilot_governance.publishing.brief import BriefError, check_as_of, control_words, query_rows, read_marts
 from copilot_governance.publishing.formatting import LOWER_IS_BETTER, figure, name_of, percent_change, unit_of
 
 #: The agenda's metric deltas (AHT, CSAT, deflection, escalation): pilot_kpis_daily's numerator and
@@ -90,12 +90,6 @@ class Report:
     words: dict[str, list[str]] = field(default_factory=dict)
 
 
-def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
-    cursor = con.execute(sql, params or [])
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-
-
 def _table(report: Report, name: str, rows: list[dict[str, Any]], columns: list[str]) -> Table:
     table = Table(name, columns, rows)
     report.tables[name] = table
@@ -103,18 +97,7 @@ def _table(report: Report, name: str, rows: list[dict[str, Any]], columns: list[
 
 
 def collect(db_path: Path, as_of: date | None = None) -> Report:
-    if not db_path.is_file():
-        raise ReportError(f"{db_path} does not exist: run the nightly (or dbt build) first")
-    try:
-        con = duckdb.connect(str(db_path), read_only=True)
-    except duckdb.Error as exc:
-        raise ReportError(f"cannot open {db_path} read-only: {exc}") from exc
-    try:
-        return _collect(con, as_of)
-    except duckdb.CatalogException as exc:
-        raise ReportError(f"{db_path} lacks a mart the report reads ({exc}); is it a built warehouse?") from exc
-    finally:
-        con.close()
+    return read_marts(db_path, lambda con: _collect(con, as_of), "report", ReportError)
 
 
 def _collect(con: duckdb.DuckDBPyConnection, as_of: date | None) -> Report:
@@ -122,7 +105,7 @@ def _collect(con: duckdb.DuckDBPyConnection, as_of: date | None) -> Report:
         as_of = check_as_of(con, as_of)
     except BriefError as exc:
         raise ReportError(str(exc)) from None
-    decisions = _rows(con, "select * from marts.pilot_go_no_go order by pilot_id")
+    decisions = query_rows(con, "select * from marts.pilot_go_no_go order by pilot_id")
     playbook = f"{decisions[0]['playbook_name']} v{decisions[0]['playbook_version']}"
     report = Report(as_of, playbook, decisions)
     _criteria(con, report)
@@ -138,7 +121,7 @@ def _collect(con: duckdb.DuckDBPyConnection, as_of: date | None) -> Report:
 
 
 def _criteria(con: duckdb.DuckDBPyConnection, report: Report) -> None:
-    rows = _rows(con, "select * from marts.pilot_go_no_go_criteria order by pilot_id, criterion, scope, metric")
+    rows = query_rows(con, "select * from marts.pilot_go_no_go_criteria order by pilot_id, criterion, scope, metric")
     _table(
         report,
         "go_no_go_criteria",
@@ -160,7 +143,7 @@ def _criteria(con: duckdb.DuckDBPyConnection, report: Report) -> None:
 
 
 def _scorecard(con: duckdb.DuckDBPyConnection, report: Report) -> None:
-    rows = _rows(con, "select * from marts.pilot_scorecard order by pilot_id, queue, region, metric")
+    rows = query_rows(con, "select * from marts.pilot_scorecard order by pilot_id, queue, region, metric")
     _table(
         report,
         "scorecard",
@@ -182,7 +165,9 @@ def _scorecard(con: duckdb.DuckDBPyConnection, report: Report) -> None:
             "diff_vs_control_upper",
         ],
     )
-    comparison = _rows(con, "select * from marts.pilot_control_comparison order by pilot_id, queue, region, metric")
+    comparison = query_rows(
+        con, "select * from marts.pilot_control_comparison order by pilot_id, queue, region, metric"
+    )
     _table(
         report,
         "control_comparison",
@@ -217,7 +202,7 @@ def _scorecard(con: duckdb.DuckDBPyConnection, report: Report) -> None:
 
 
 def _retro(con: duckdb.DuckDBPyConnection, report: Report) -> None:
-    decisions = _rows(con, "select * from marts.retro_decisions order by decided_at, decision_id")
+    decisions = query_rows(con, "select * from marts.retro_decisions order by decided_at, decision_id")
     _table(
         report,
         "decisions",
@@ -237,7 +222,7 @@ def _retro(con: duckdb.DuckDBPyConnection, report: Report) -> None:
             "metric_after",
         ],
     )
-    actions = _rows(
+    actions = query_rows(
         con, "select * from marts.retro_board where status != 'done' order by days_overdue desc nulls last, due_date"
     )
     _table(
@@ -264,13 +249,13 @@ def _regional_notes(con: duckdb.DuckDBPyConnection, report: Report) -> None:
     regions = sorted({r["region"] for r in scorecard})
     residency = {
         r["ticket_region"]: r["n"]
-        for r in _rows(
+        for r in query_rows(
             con,
             "select ticket_region, count(*) as n from marts.anomaly_residency_mismatch where is_violation "
             "group by ticket_region",
         )
     }
-    firings = _rows(con, "select rule, scope, message from marts.rollback_status")
+    firings = query_rows(con, "select rule, scope, message from marts.rollback_status")
     for region in regions:
         lines = []
         csat = [r for r in scorecard if r["region"] == region and r["metric"] == "csat_pct" and r["denominator"]]
@@ -298,13 +283,13 @@ def _daily(con: duckdb.DuckDBPyConnection, report: Report) -> None:
     b_start, b_end = min(r["baseline_start_date"] for r in card), max(r["baseline_end_date"] for r in card)
     scope, params = _scope_filter(report)
     sums = ", ".join(f"sum({n}) as {n}, sum({d}) as {d}" for n, d, _ in DAILY_METRICS.values())
-    days = _rows(
+    days = query_rows(
         con,
         f"select kpi_date, copilot_enabled, {sums} from marts.pilot_kpis_daily where {scope} "
         "and kpi_date between ? and ? group by kpi_date, copilot_enabled order by kpi_date",
         [*params, start, end],
     )
-    baseline = _rows(
+    baseline = query_rows(
         con,
         f"select {sums} from marts.pilot_kpis_daily where {scope} and kpi_date between ? and ?",
         [*params, b_start, b_end],
@@ -338,7 +323,7 @@ def _daily(con: duckdb.DuckDBPyConnection, report: Report) -> None:
 
 
 def _exceptions(con: duckdb.DuckDBPyConnection, report: Report) -> None:
-    residency = _rows(
+    residency = query_rows(
         con,
         "select prompt_id, ticket_id, logged_date, ticket_region, processing_region, reason, is_violation "
         "from marts.anomaly_residency_mismatch order by logged_date, prompt_id",
@@ -349,7 +334,7 @@ def _exceptions(con: duckdb.DuckDBPyConnection, report: Report) -> None:
         residency,
         ["prompt_id", "ticket_id", "logged_date", "ticket_region", "processing_region", "reason", "is_violation"],
     )
-    pii = _rows(
+    pii = query_rows(
         con,
         "select prompt_id, exception_type, ticket_id, logged_date, processing_region, model, prompt_template_version "
         "from marts.pii_exception_queue order by exception_type, logged_date, prompt_id",
@@ -382,8 +367,8 @@ def _exceptions(con: duckdb.DuckDBPyConnection, report: Report) -> None:
 
 
 def _acceptance_curves(con: duckdb.DuckDBPyConnection, report: Report) -> None:
-    bands = _rows(con, "select * from marts.threshold_acceptance_by_intent order by intent, region, band_lower")
-    recommendations = _rows(con, "select * from marts.threshold_recommendations order by intent, region")
+    bands = query_rows(con, "select * from marts.threshold_acceptance_by_intent order by intent, region, band_lower")
+    recommendations = query_rows(con, "select * from marts.threshold_recommendations order by intent, region")
     _table(
         report,
         "threshold_recommendations",
@@ -435,7 +420,7 @@ def _acceptance_curves(con: duckdb.DuckDBPyConnection, report: Report) -> None:
 def _template_versions(con: duckdb.DuckDBPyConnection, report: Report) -> None:
     """Template versions in use (first and last day, decided drafts, acceptance) and, for each template
     whose version changed, acceptance under the version before against the version after."""
-    versions = _rows(
+    versions = query_rows(
         con,
         "select calls.prompt_template_version, min(drafts.drafted_date) as first_date, "
         "max(drafts.drafted_date) as last_date, count(*) filter (where drafts.is_decided) as drafts_decided, "
@@ -500,7 +485,7 @@ def _annotated_tickets(con: duckdb.DuckDBPyConnection, report: Report) -> None:
     """20 decided drafts spread across intents and confidence bands: per (intent, band) the draft
     with the smallest sha-256 of its id (deterministic, unrelated to the outcome), then round-robin
     over intents, each intent's bands in spread order (lowest, highest, middle...)."""
-    candidates = _rows(
+    candidates = query_rows(
         con,
         "select draft_id, ticket_id, intent, ticket_queue, ticket_region, confidence_score, confidence_band_lower, "
         "confidence_band_upper, suggestion_mode, suggest_min_conf, review_below_conf, agent_action, "
