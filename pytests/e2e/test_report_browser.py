@@ -176,7 +176,7 @@ def test_the_evidence_pack_follows_the_agenda_and_shows_the_marts(browser, repor
         for r in browser.find_elements(By.CSS_SELECTOR, "#table-residency_exceptions tbody tr[data-key]")
     }
     assert shown == violations and violations
-    pii = marts(db, "select exception_type, count(*) as n from marts.pii_exception_queue group by 1")
+    pii = marts(db, "select exception_type, count(*) as n from marts.advisory_pii_exceptions group by 1")
     counts = {
         cell(r, "exception"): int(cell(r, "calls"))
         for r in browser.find_elements(By.CSS_SELECTOR, "#table-exception_counts tbody tr[data-key]")

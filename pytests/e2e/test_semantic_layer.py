@@ -139,7 +139,7 @@ def test_csat_pct_is_100_times_good_over_responses(metrics, measures):
 def test_cost_metrics_are_null_when_a_call_is_unpriced(metrics, measures):
     for name, unpriced in [
         ("cost_usd", "unpriced_model_calls"),
-        ("cost_per_solved_ticket_usd", "solved_ticket_unpriced_calls"),
+        ("cost_per_solved_ticket_usd", "solved_ticket_unpriced_model_calls"),
     ]:
         metric = metrics[name]
         assert metric["type"] == "derived", name

@@ -2,7 +2,7 @@
     Copilot-enabled agent-solved tickets per solved day, ticket intent and region, and how many
     were escalated: the population of the escalation breach. Tickets with no intent
     (unclassified by the router) are left out: the rule acts per intent (disable auto-suggest
-    for the intent), and an unclassified ticket has none to act on (docs/notes/issue-4.md).
+    for the intent), and an unclassified ticket has none to act on (DECISIONLOG.md#anomalies-and-the-rollback-gate).
 -#}
 with
 

@@ -34,28 +34,13 @@ with_thresholds as (
     select
         drafts.*,
         tickets.solved_date as ticket_solved_date,
-        coalesce(own_threshold.intent, default_threshold.intent) as threshold_intent,
-        coalesce(own_threshold.suggest_min_conf, default_threshold.suggest_min_conf) as suggest_min_conf,
-        coalesce(own_threshold.review_below_conf, default_threshold.review_below_conf) as review_below_conf
+        {{ threshold_in_force('intent') }} as threshold_intent,
+        {{ threshold_in_force('suggest_min_conf') }} as suggest_min_conf,
+        {{ threshold_in_force('review_below_conf') }} as review_below_conf
     from drafts
     left join tickets
         on drafts.ticket_id = tickets.ticket_id
-    left join thresholds as own_threshold
-        on
-            drafts.intent = own_threshold.intent
-            and drafts.drafted_at >= cast(own_threshold.valid_from as {{ dbt.type_timestamp() }})
-            and (
-                own_threshold.valid_to is null
-                or drafts.drafted_at < cast(own_threshold.valid_to as {{ dbt.type_timestamp() }})
-            )
-    left join thresholds as default_threshold
-        on
-            default_threshold.intent = '*'
-            and drafts.drafted_at >= cast(default_threshold.valid_from as {{ dbt.type_timestamp() }})
-            and (
-                default_threshold.valid_to is null
-                or drafts.drafted_at < cast(default_threshold.valid_to as {{ dbt.type_timestamp() }})
-            )
+    {{ join_threshold_in_force('thresholds', 'drafts.intent', 'drafts.drafted_at') }}
 
 ),
 

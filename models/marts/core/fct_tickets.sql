@@ -1,38 +1,18 @@
 {#-
-    One row per valid ticket with its outcome flags (int_tickets__outcome_flags), its drafts
-    (counted by funnel step) and its model calls with their cost. Coverage: a copilot-enabled
-    agent-solved ticket is covered when at least one draft was written for it.
+    One row per valid ticket with its outcome flags, its drafts counted by funnel step and its
+    coverage (int_tickets__drafts_joined), and its model calls with their cost (fct_model_calls).
 -#}
 with
 
 tickets as (
 
-    select * from {{ ref('int_tickets__outcome_flags') }}
-
-),
-
-drafts as (
-
-    select * from {{ ref('fct_drafts') }}
+    select * from {{ ref('int_tickets__drafts_joined') }}
 
 ),
 
 calls as (
 
     select * from {{ ref('fct_model_calls') }}
-
-),
-
-drafts_per_ticket as (
-
-    select
-        ticket_id,
-        count(*) as drafts_written,
-        {{ count_where('is_shown') }} as drafts_shown,
-        {{ count_where('is_decided') }} as drafts_decided,
-        {{ count_where('is_accepted') }} as drafts_accepted
-    from drafts
-    group by ticket_id
 
 ),
 
@@ -53,21 +33,9 @@ joined as (
     select
         tickets.*,
         calls_per_ticket.model_cost_usd,
-        coalesce(drafts_per_ticket.drafts_written, 0) as drafts_written,
-        coalesce(drafts_per_ticket.drafts_shown, 0) as drafts_shown,
-        coalesce(drafts_per_ticket.drafts_decided, 0) as drafts_decided,
-        coalesce(drafts_per_ticket.drafts_accepted, 0) as drafts_accepted,
-        coalesce(drafts_per_ticket.drafts_written, 0) > 0 as has_draft,
-        coalesce(tickets.is_agent_solved and tickets.is_copilot_enabled, false) as is_coverage_eligible,
-        case
-            when tickets.is_agent_solved and tickets.is_copilot_enabled
-                then coalesce(drafts_per_ticket.drafts_written, 0) > 0
-        end as is_covered,
         coalesce(calls_per_ticket.model_calls, 0) as model_calls,
         coalesce(calls_per_ticket.unpriced_model_calls, 0) as unpriced_model_calls
     from tickets
-    left join drafts_per_ticket
-        on tickets.ticket_id = drafts_per_ticket.ticket_id
     left join calls_per_ticket
         on tickets.ticket_id = calls_per_ticket.ticket_id
 

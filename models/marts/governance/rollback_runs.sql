@@ -28,7 +28,7 @@ evaluations as (
 
 ),
 
-rule_config as (
+signal_config as (
 
     select * from {{ ref('int_governance__signal_config') }}
     where signal_kind = 'rollback_rule'
@@ -58,7 +58,7 @@ previous_runs as (
         cast(null as {{ dbt.type_string() }}) as scope,
         cast(null as {{ dbt.type_boolean() }}) as is_settled,
         cast(null as {{ dbt.type_boolean() }}) as fails_build
-    from rule_config
+    from signal_config
     where false
 
 ),
@@ -185,38 +185,38 @@ quiet as (
 
     select
         nights_completeness.night,
-        rule_config.signal as rule,
-        rule_config.scope_type,
+        signal_config.signal as rule,
+        signal_config.scope_type,
         '*' as scope,
         case
             when coalesce(rule_summaries.incomplete_scopes, 0) > 0 or not nights_completeness.is_night_loaded
                 then 'incomplete_data'
-            when coalesce(rule_summaries.ok_scopes, 0) > 0 or rule_config.min_sample is null then 'not_fired'
+            when coalesce(rule_summaries.ok_scopes, 0) > 0 or signal_config.min_sample is null then 'not_fired'
             else 'insufficient_data'
         end as status,
         not nights_completeness.is_night_settled as is_provisional,
         cast(null as {{ type_double() }}) as observed_value,
-        rule_config.limit_value,
-        rule_config.comparison,
+        signal_config.limit_value,
+        signal_config.comparison,
         cast(null as {{ dbt.type_bigint() }}) as sample_size,
-        rule_config.severity,
-        rule_config.action,
-        rule_config.owner_role,
+        signal_config.severity,
+        signal_config.action,
+        signal_config.owner_role,
         case
             when coalesce(rule_summaries.incomplete_scopes, 0) > 0 or not nights_completeness.is_night_loaded
                 then 'the night''s windows are not loaded (see data_completeness)'
-            when coalesce(rule_summaries.ok_scopes, 0) = 0 and rule_config.min_sample is not null
+            when coalesce(rule_summaries.ok_scopes, 0) = 0 and signal_config.min_sample is not null
                 then 'no scope had the minimum sample'
         end as reason,
         cast(
-            {{ dbt.dateadd('day', '1 - rule_config.current_window_days', 'nights_completeness.night') }} as date
+            {{ dbt.dateadd('day', '1 - signal_config.current_window_days', 'nights_completeness.night') }} as date
         ) as window_start_date
     from nights_completeness
-    cross join rule_config
+    cross join signal_config
     left join rule_summaries
         on
             nights_completeness.night = rule_summaries.night
-            and rule_config.signal = rule_summaries.rule
+            and signal_config.signal = rule_summaries.rule
     where coalesce(rule_summaries.fired_scopes, 0) = 0
 
 ),

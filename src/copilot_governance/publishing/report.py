@@ -337,7 +337,7 @@ def _exceptions(con: duckdb.DuckDBPyConnection, report: Report) -> None:
     pii = query_rows(
         con,
         "select prompt_id, exception_type, ticket_id, logged_date, processing_region, model, prompt_template_version "
-        "from marts.pii_exception_queue order by exception_type, logged_date, prompt_id",
+        "from marts.advisory_pii_exceptions order by exception_type, logged_date, prompt_id",
     )
     _table(
         report,

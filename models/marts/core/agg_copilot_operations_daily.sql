@@ -5,7 +5,7 @@
     solved ticket counts by the ticket's solved day: the cost of the calls (of this model and
     template) for the tickets solved that day, over those tickets. Calls whose ticket is unknown
     keep a null queue and region. A cost is null when any call behind it has no price in force
-    (unpriced_calls says how many); never a partial sum.
+    (unpriced_model_calls says how many); never a partial sum.
 -#}
 with
 
@@ -23,15 +23,15 @@ by_call_day as (
         ticket_region as region,
         model,
         prompt_template_version,
-        count(*) as calls,
-        {{ count_where('is_ok') }} as calls_ok,
-        {{ count_where('is_failed') }} as calls_failed,
+        count(*) as model_calls,
+        {{ count_where('is_ok') }} as ok_calls,
+        {{ count_where('is_failed') }} as failed_calls,
         {{ percentile_cont('case when is_ok then latency_ms end', 0.5) }} as latency_p50_ms,
         {{ percentile_cont('case when is_ok then latency_ms end', 0.95) }} as latency_p95_ms,
         {{ percentile_cont('case when is_ok then latency_ms end', 0.99) }} as latency_p99_ms,
         cast(sum(input_tokens) as {{ dbt.type_bigint() }}) as input_tokens,
         cast(sum(output_tokens) as {{ dbt.type_bigint() }}) as output_tokens,
-        {{ count_where('not is_priced') }} as unpriced_calls,
+        {{ count_where('not is_priced') }} as unpriced_model_calls,
         case when {{ count_where('not is_priced') }} = 0 then sum(cost_usd) end as cost_usd
     from calls
     group by call_date, ticket_queue, ticket_region, model, prompt_template_version
@@ -46,8 +46,8 @@ by_solved_day as (
         ticket_region as region,
         model,
         prompt_template_version,
-        count(distinct ticket_id) as solved_tickets,
-        {{ count_where('not is_priced') }} as solved_ticket_unpriced_calls,
+        count(distinct ticket_id) as tickets_solved,
+        {{ count_where('not is_priced') }} as solved_ticket_unpriced_model_calls,
         case when {{ count_where('not is_priced') }} = 0 then sum(cost_usd) end as solved_ticket_cost_usd
     from calls
     where ticket_solved_date is not null
@@ -83,21 +83,21 @@ final as (
         grain.region,
         grain.model,
         grain.prompt_template_version,
-        coalesce(by_call_day.calls, 0) as calls,
-        coalesce(by_call_day.calls_ok, 0) as calls_ok,
-        coalesce(by_call_day.calls_failed, 0) as calls_failed,
-        {{ safe_divide('by_call_day.calls_failed', 'by_call_day.calls') }} as error_rate,
+        coalesce(by_call_day.model_calls, 0) as model_calls,
+        coalesce(by_call_day.ok_calls, 0) as ok_calls,
+        coalesce(by_call_day.failed_calls, 0) as failed_calls,
+        {{ safe_divide('by_call_day.failed_calls', 'by_call_day.model_calls') }} as error_rate,
         cast(by_call_day.latency_p50_ms as {{ type_double() }}) as latency_p50_ms,
         cast(by_call_day.latency_p95_ms as {{ type_double() }}) as latency_p95_ms,
         cast(by_call_day.latency_p99_ms as {{ type_double() }}) as latency_p99_ms,
         coalesce(by_call_day.input_tokens, 0) as input_tokens,
         coalesce(by_call_day.output_tokens, 0) as output_tokens,
-        coalesce(by_call_day.unpriced_calls, 0) as unpriced_calls,
-        case when by_call_day.calls is null then 0 else by_call_day.cost_usd end as cost_usd,
-        coalesce(by_solved_day.solved_tickets, 0) as solved_tickets,
-        coalesce(by_solved_day.solved_ticket_unpriced_calls, 0) as solved_ticket_unpriced_calls,
+        coalesce(by_call_day.unpriced_model_calls, 0) as unpriced_model_calls,
+        case when by_call_day.model_calls is null then 0 else by_call_day.cost_usd end as cost_usd,
+        coalesce(by_solved_day.tickets_solved, 0) as tickets_solved,
+        coalesce(by_solved_day.solved_ticket_unpriced_model_calls, 0) as solved_ticket_unpriced_model_calls,
         by_solved_day.solved_ticket_cost_usd,
-        {{ safe_divide('by_solved_day.solved_ticket_cost_usd', 'by_solved_day.solved_tickets') }}
+        {{ safe_divide('by_solved_day.solved_ticket_cost_usd', 'by_solved_day.tickets_solved') }}
             as cost_per_solved_ticket_usd
     from grain
     left join by_call_day

@@ -44,25 +44,16 @@ scope_tickets as (
 
 ),
 
-tickets as (
-
-    select * from {{ ref('fct_tickets') }}
-
-),
-
 ticket_periods as (
 
     select
-        tickets.*,
-        scope_tickets.pilot_id,
+        *,
         case
-            when scope_tickets.is_baseline_solved then 'baseline'
-            when tickets.is_copilot_enabled then 'pilot'
+            when is_baseline_solved then 'baseline'
+            when is_copilot_enabled then 'pilot'
             else 'control'
         end as period
     from scope_tickets
-    inner join tickets
-        on scope_tickets.ticket_id = tickets.ticket_id
 
 ),
 

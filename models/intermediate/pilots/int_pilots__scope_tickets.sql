@@ -1,7 +1,8 @@
 {#-
     One row per pilot x ticket in the pilot's scope: its queues x regions (pilot_scope, through
     int_pilots__windows) in its channels (pilot_channels; the playbook's pilot.channels), with the
-    ticket's outcome flags and the windows it falls in. This is the one place that says which
+    ticket's outcome flags, draft counts and coverage (int_tickets__drafts_joined) and the windows
+    it falls in. This is the one place that says which
     tickets a pilot covers: its metric samples, its arms, its assignment check and its go/no-go
     read it. Every in-scope ticket is listed, whatever its dates (a call in the pilot window can be
     for a ticket created before it); the flags say which window counts it.
@@ -22,7 +23,7 @@ channels as (
 
 tickets as (
 
-    select * from {{ ref('int_tickets__outcome_flags') }}
+    select * from {{ ref('int_tickets__drafts_joined') }}
 
 ),
 
@@ -54,6 +55,10 @@ final as (
         tickets.agent_handle_time_seconds,
         tickets.is_csat_response,
         tickets.is_csat_good,
+        tickets.drafts_decided,
+        tickets.drafts_accepted,
+        tickets.is_coverage_eligible,
+        tickets.is_covered,
         coalesce(
             tickets.solved_date between windows.baseline_start_date and windows.baseline_end_date, false
         ) as is_baseline_solved,

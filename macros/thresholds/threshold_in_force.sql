@@ -1,0 +1,23 @@
+{#-
+    The one definition of "the threshold in force": for an intent at a time, the intent's own row
+    of seed intent_thresholds valid then (valid_from <= at < valid_to, valid_to null = open), else
+    the default row '*' valid then. join_threshold_in_force writes the two left joins (aliases
+    own_threshold and default_threshold); threshold_in_force(column) reads a column of the row
+    that applies.
+-#}
+{% macro join_threshold_in_force(thresholds, intent, at) -%}
+    {%- for alias, intent_match in [('own_threshold', intent), ('default_threshold', "'*'")] %}
+    left join {{ thresholds }} as {{ alias }}
+        on
+            {{ alias }}.intent = {{ intent_match }}
+            and {{ at }} >= cast({{ alias }}.valid_from as {{ dbt.type_timestamp() }})
+            and (
+                {{ alias }}.valid_to is null
+                or {{ at }} < cast({{ alias }}.valid_to as {{ dbt.type_timestamp() }})
+            )
+    {%- endfor %}
+{%- endmacro %}
+
+{% macro threshold_in_force(column) -%}
+    coalesce(own_threshold.{{ column }}, default_threshold.{{ column }})
+{%- endmacro %}
