@@ -6,7 +6,7 @@ with
 
 quarantined as (
 
-    select * from {{ ref('quarantined_rows') }}
+    select * from {{ ref('audit_quarantined_rows') }}
 
 ),
 

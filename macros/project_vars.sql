@@ -174,6 +174,10 @@
         {{ exceptions.raise_compiler_error(
             "project_vars is the table of vars in dbt_project.yml, not a var to set: pass the vars it lists instead.") }}
     {%- endif -%}
+    {%- if 'metric_registry' in given -%}
+        {{ exceptions.raise_compiler_error(
+            "metric_registry is the project's metric definitions in dbt_project.yml, not a var to set.") }}
+    {%- endif -%}
     {%- set known = known_project_vars() -%}
     {%- for name in given if name not in known -%}
         {#- the closest known name: the one sharing the longest start with it (as_off_date: as_of_date) -#}

@@ -17,6 +17,16 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DBT = str(Path(sys.executable).with_name("dbt"))
 
 
+def ensure_profiles(project_dir: Path) -> Path:
+    """`project_dir`/profiles.yml, written from the project's profiles.example.yml when it is absent
+    (as scripts/bootstrap.sh does): every setting comes from env vars, so the one file serves every
+    test, in the project and in a copy of it."""
+    profiles = project_dir / "profiles.yml"
+    if not profiles.exists():
+        profiles.write_text((PROJECT_ROOT / "profiles.example.yml").read_text())
+    return profiles
+
+
 @dataclass(frozen=True)
 class DbtResult:
     returncode: int
@@ -55,8 +65,7 @@ def run_dbt(
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         **(extra_env or {}),
     }
-    if not (PROJECT_ROOT / "profiles.yml").exists():
-        (PROJECT_ROOT / "profiles.yml").write_text((PROJECT_ROOT / "profiles.example.yml").read_text())
+    ensure_profiles(PROJECT_ROOT)
     cmd = [DBT, *args, "--target", target]
     if cwd is not None:
         cmd += ["--project-dir", str(PROJECT_ROOT)]

@@ -29,7 +29,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
+from pytests.dbt_runner import PROJECT_ROOT, ensure_profiles
+
 RAW_TABLES = ("zs_ticket_outcomes", "zs_prompt_logs", "zs_draft_confidence")
 DEFAULT_DATABASE = "PILOT"
 DEFAULT_RAW_SCHEMA = "RAW"
@@ -243,8 +244,7 @@ def run_stage(
         "PYTHONWARNINGS": "ignore",
         **(extra_env or {}),
     }
-    if not (PROJECT_ROOT / "profiles.yml").exists():
-        (PROJECT_ROOT / "profiles.yml").write_text((PROJECT_ROOT / "profiles.example.yml").read_text())
+    ensure_profiles(PROJECT_ROOT)
     cmd = [sys.executable, "-m", "pytests.snowflake_emulator", "--state-dir", str(state_dir)]
     try:
         proc = subprocess.run(

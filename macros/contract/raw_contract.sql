@@ -1,108 +1,135 @@
 {#-
-    The raw source contract (shared/contract/raw-sources.md, v1.1) as data: for each raw table,
-    its key, its delivery tie-breaks, the rules whose breach makes a row bad input, the event
-    timestamp whose UTC day a row's volume counts on, its lateness allowance (v1.1: tickets 3
-    days, calls and drafts 6 hours) and whether rows are expected before a pilot starts.
-    This is the one place the rules are written; base models, staging and the quarantine
-    all derive from it.
+    The raw source contract (shared/contract/raw-sources.md, v1.1) is data, written once in
+    models/staging/copilot/_copilot__sources.yml: `config.meta.contract` of the source copilot_raw (the
+    key whitespace, the value ranges, the plausibility limits), of each table (key, key references,
+    delivery tie-breaks, event timestamp, lateness allowance, whether rows are expected before a pilot
+    starts, base and staged models, row rules) and of each column (type, nullability, enum, range,
+    plausibility limit). docs/contract.md is rendered from it, and the Python package reads the same
+    file. The macros here read it through the graph (raw_contract_view).
+-#}
+
+{#-
+    The contract as {'loaded_at_field', 'contract': the source's, 'tables': [{'name', 'contract': the
+    table's, 'columns': [{'name', 'type', 'nullable', ...}] in order}] in the contract's order}, read
+    from the graph's sources. dbt fills the graph only when it executes, and not in a unit test: while
+    it parses (when a model's refs are recorded) and in a unit test, the same view comes from its
+    rendering (raw_contract_rendered.sql, rendered from the YAML by python -m copilot_governance.contract
+    --write-docs), and a run whose graph differs from that rendering stops. A project without the source
+    copilot_raw (one that only reuses these macros) gets no tables.
+-#}
+{% macro raw_contract_view() %}
+    {%- set rendered = raw_contract_rendered() -%}
+    {%- if not execute or graph.get('sources') is none -%}
+        {{ return(rendered) }}
+    {%- endif -%}
+    {%- set found = {} -%}
+    {%- set view = {'loaded_at_field': none, 'contract': {}, 'tables': []} -%}
+    {%- for node in graph.sources.values() if node.source_name == 'copilot_raw' -%}
+        {%- set columns = [] -%}
+        {%- for column in node.columns.values() -%}
+            {%- set flat = {'name': column.name} -%}
+            {%- do flat.update(column.meta.get('contract') or {}) -%}
+            {%- do columns.append(flat) -%}
+        {%- endfor -%}
+        {%- do view.update({
+            'loaded_at_field': node.loaded_at_field,
+            'contract': node.source_meta.get('contract'),
+        }) -%}
+        {%- do found.update({
+            node.name: {'name': node.name, 'contract': node.meta.get('contract'), 'columns': columns},
+        }) -%}
+    {%- endfor -%}
+    {%- if not found -%}
+        {{ return(view) }}
+    {%- endif -%}
+    {%- for table in rendered.tables if table.name in found -%}
+        {%- do view.tables.append(found[table.name]) -%}
+    {%- endfor -%}
+    {%- if view.tables | length != found | length or view != rendered -%}
+        {{ exceptions.raise_compiler_error(
+            "raw_contract: the raw source contract in the graph (models/staging/copilot/_copilot__sources.yml)"
+            ~ " differs from its rendering macros/contract/raw_contract_rendered.sql, which dbt parsed the"
+            ~ " models and runs the unit tests with: run python -m copilot_governance.contract --write-docs"
+            ~ " and re-run") }}
+    {%- endif -%}
+    {{ return(view) }}
+{% endmacro %}
+
+
+{#-
+    The contract of a raw table: its key, its delivery tie-breaks, its key references, the rules
+    whose breach makes a row bad input (not_null, ranges, plausible_max, timestamps, not_before,
+    enums), the event timestamp whose UTC day a row's volume counts on, its lateness allowance
+    (v1.1: tickets 3 days, calls and drafts 6 hours), whether rows are expected before a pilot
+    starts, its base and staged models, and its columns in order with their types.
 -#}
 {% macro raw_contract(table_name) %}
-    {%- set contracts = {
-        'zs_ticket_outcomes': {
-            'key': 'ticket_id',
-            'tie_breakers': ['updated_at'],
-            'references': [],
-            'event_timestamp': 'created_at',
-            'lateness_allowance_hours': 72,
-            'expected_before_pilot': true,
-            'types': {
-                'ticket_id': 'varchar', 'created_at': 'timestamp', 'updated_at': 'timestamp',
-                'solved_at': 'timestamp', 'queue': 'varchar', 'intent': 'varchar', 'region': 'varchar',
-                'channel': 'varchar', 'copilot_enabled': 'boolean', 'resolved_by': 'varchar',
-                'agent_id': 'varchar', 'handle_time_seconds': 'integer', 'agent_replies': 'integer',
-                'reopens': 'integer', 'escalated': 'boolean', 'satisfaction_rating': 'varchar',
-                '_loaded_at': 'timestamp',
-            },
-            'not_null': [
-                'ticket_id', 'created_at', 'updated_at', 'queue', 'region', 'channel',
-                'copilot_enabled', 'escalated', '_loaded_at',
-            ],
-            'non_negative': ['handle_time_seconds', 'agent_replies', 'reopens'],
-            'plausible_max': {
-                'handle_time_seconds': 'max_handle_time_seconds',
-                'agent_replies': 'max_agent_replies',
-                'reopens': 'max_reopens',
-            },
-            'unit_interval': [],
-            'timestamps': ['created_at', 'updated_at', 'solved_at'],
-            'not_before': [{'column': 'solved_at', 'reference': 'created_at', 'rule': 'solved_before_created'}],
-            'enums': {
-                'resolved_by': ['agent', 'self_service'],
-                'satisfaction_rating': ['good', 'bad', 'offered'],
-            },
-        },
-        'zs_prompt_logs': {
-            'key': 'prompt_id',
-            'tie_breakers': [],
-            'references': ['ticket_id', 'draft_id'],
-            'event_timestamp': 'logged_at',
-            'lateness_allowance_hours': 6,
-            'expected_before_pilot': false,
-            'types': {
-                'prompt_id': 'varchar', 'ticket_id': 'varchar', 'draft_id': 'varchar', 'logged_at': 'timestamp',
-                'processing_region': 'varchar', 'model': 'varchar', 'prompt_template_version': 'varchar',
-                'input_tokens': 'integer', 'output_tokens': 'integer', 'latency_ms': 'integer',
-                'status': 'varchar', 'pii_detected': 'boolean', 'pii_redacted': 'boolean',
-                'jailbreak_flag': 'boolean', 'prompt_text': 'varchar', '_loaded_at': 'timestamp',
-            },
-            'not_null': [
-                'prompt_id', 'ticket_id', 'logged_at', 'processing_region', 'model',
-                'prompt_template_version', 'input_tokens', 'output_tokens', 'latency_ms', 'status',
-                'pii_detected', 'pii_redacted', 'jailbreak_flag', '_loaded_at',
-            ],
-            'non_negative': ['input_tokens', 'output_tokens', 'latency_ms'],
-            'plausible_max': {'input_tokens': 'max_tokens', 'output_tokens': 'max_tokens', 'latency_ms': 'max_latency_ms'},
-            'unit_interval': [],
-            'timestamps': ['logged_at'],
-            'not_before': [],
-            'enums': {'status': ['ok', 'error', 'timeout', 'filtered']},
-        },
-        'zs_draft_confidence': {
-            'key': 'draft_id',
-            'tie_breakers': [],
-            'references': ['ticket_id', 'prompt_id'],
-            'event_timestamp': 'drafted_at',
-            'lateness_allowance_hours': 6,
-            'expected_before_pilot': false,
-            'types': {
-                'draft_id': 'varchar', 'ticket_id': 'varchar', 'prompt_id': 'varchar', 'intent': 'varchar',
-                'confidence_score': 'double', 'drafted_at': 'timestamp', 'suggestion_mode': 'varchar',
-                'agent_action': 'varchar', 'edit_distance_ratio': 'double', 'sent_at': 'timestamp',
-                '_loaded_at': 'timestamp',
-            },
-            'not_null': [
-                'draft_id', 'ticket_id', 'prompt_id', 'intent', 'confidence_score', 'drafted_at',
-                'suggestion_mode', '_loaded_at',
-            ],
-            'non_negative': [],
-            'plausible_max': {},
-            'unit_interval': ['confidence_score', 'edit_distance_ratio'],
-            'timestamps': ['drafted_at', 'sent_at'],
-            'not_before': [],
-            'enums': {
-                'suggestion_mode': ['auto_suggest', 'human_review', 'suppressed'],
-                'agent_action': ['accepted', 'edited', 'rejected'],
-            },
-        },
-    } -%}
-    {%- if table_name not in contracts -%}
+    {%- set view = raw_contract_view() -%}
+    {%- set tables = {} -%}
+    {%- for table in view.tables -%}
+        {%- do tables.update({table.name: table}) -%}
+    {%- endfor -%}
+    {%- if table_name not in tables -%}
         {{ exceptions.raise_compiler_error(
             "raw_contract: unknown raw table '" ~ table_name ~ "'; expected one of "
-            ~ (contracts.keys() | list | join(', '))) }}
+            ~ (tables.keys() | list | join(', '))) }}
     {%- endif -%}
-    {%- set contract = contracts[table_name] -%}
-    {#- the columns in the contract's order (the order of types) -#}
-    {%- do contract.update({'columns': contract.types.keys() | list}) -%}
+    {%- set shared = view.contract -%}
+    {%- set spec = tables[table_name].contract -%}
+    {%- set contract = {
+        'key': spec['key'],
+        'tie_breakers': spec['tie_breakers'],
+        'references': spec['references'],
+        'event_timestamp': spec['event_timestamp'],
+        'lateness_allowance_hours': spec['lateness_allowance_hours'],
+        'expected_before_pilot': spec['expected_before_pilot'],
+        'base_model': spec['base_model'],
+        'staged_model': spec['staged_model'],
+        'types': {}, 'columns': [], 'not_null': [], 'ranges': [], 'plausible_max': {}, 'timestamps': [],
+        'not_before': [], 'enums': {},
+    } -%}
+    {#- the columns in the contract's order -#}
+    {%- for column in tables[table_name].columns -%}
+        {%- do contract.columns.append(column.name) -%}
+        {%- do contract.types.update({column.name: column['type']}) -%}
+        {%- if not column['nullable'] -%}
+            {%- do contract.not_null.append(column.name) -%}
+        {%- endif -%}
+        {%- if column.get('range') is not none -%}
+            {%- set value_range = shared['ranges'][column['range']] -%}
+            {%- do contract.ranges.append({
+                'column': column.name,
+                'rule': value_range['rule'] | replace('{column}', column.name),
+                'min': value_range.get('min'),
+                'max': value_range.get('max'),
+            }) -%}
+        {%- endif -%}
+        {%- if column.get('plausible_max') is not none -%}
+            {%- do contract.plausible_max.update({column.name: column['plausible_max']}) -%}
+        {%- endif -%}
+        {#- every timestamp but the load's own (the source's loaded_at_field) is an event timestamp -#}
+        {%- if column['type'] == 'timestamp' and column.name != view.loaded_at_field -%}
+            {%- do contract.timestamps.append(column.name) -%}
+        {%- endif -%}
+        {%- if column.get('enum') is not none -%}
+            {%- do contract.enums.update({column.name: column['enum']}) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- for row_rule in spec['row_rules'] -%}
+        {%- do contract.not_before.append({
+            'column': row_rule['column'], 'reference': row_rule['not_before'], 'rule': row_rule['rule'],
+        }) -%}
+    {%- endfor -%}
+    {#- what a key must neither be made of nor start or end with, as SQL: ' ' || chr(9) || chr(10) || chr(13) -#}
+    {%- set whitespace = [] -%}
+    {%- for code in shared['key_whitespace'] -%}
+        {%- if code >= 32 and code <= 126 and code != 39 -%}
+            {%- do whitespace.append("'" ~ ('%c' | format(code)) ~ "'") -%}
+        {%- else -%}
+            {%- do whitespace.append('chr(' ~ code ~ ')') -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- do contract.update({'key_whitespace_sql': whitespace | join(' || ')}) -%}
     {{ return(contract) }}
 {% endmacro %}
 
@@ -117,8 +144,7 @@
 {% macro raw_contract_rules(table_name, text_columns=[]) %}
     {%- set contract = raw_contract(table_name) -%}
     {%- set max_future_days = project_var('max_future_days_after_load') -%}
-    {#- space, tab, line feed, carriage return: what a key must neither be made of nor start or end with -#}
-    {%- set whitespace = "' ' || chr(9) || chr(10) || chr(13)" -%}
+    {%- set whitespace = contract.key_whitespace_sql -%}
     {%- set reference_at = "cast('" ~ project_var('reference_time') ~ "' as " ~ dbt.type_timestamp() ~ ")" -%}
     {%- set rules = [] -%}
     {%- for column in contract.not_null -%}
@@ -141,20 +167,25 @@
             'on_its_own': is_key,
         }) -%}
     {%- endfor -%}
-    {%- for column in contract.non_negative -%}
-        {%- do rules.append({'rule': 'negative_' ~ column, 'condition': column ~ ' < 0', 'on_its_own': false}) -%}
+    {#- a value outside its range: below the min (a single bound is not parenthesised), above the max -#}
+    {%- for value_range in contract.ranges -%}
+        {%- set bounds = [] -%}
+        {%- if value_range['min'] is not none -%}
+            {%- do bounds.append(value_range.column ~ ' < ' ~ value_range['min']) -%}
+        {%- endif -%}
+        {%- if value_range['max'] is not none -%}
+            {%- do bounds.append(value_range.column ~ ' > ' ~ value_range['max']) -%}
+        {%- endif -%}
+        {%- do rules.append({
+            'rule': value_range.rule,
+            'condition': bounds[0] if bounds | length == 1 else '(' ~ (bounds | join(' or ')) ~ ')',
+            'on_its_own': false,
+        }) -%}
     {%- endfor -%}
     {%- for column, limit in contract.plausible_max.items() -%}
         {%- do rules.append({
             'rule': 'implausible_' ~ column,
             'condition': column ~ ' > plausibility_' ~ limit,
-            'on_its_own': false,
-        }) -%}
-    {%- endfor -%}
-    {%- for column in contract.unit_interval -%}
-        {%- do rules.append({
-            'rule': column ~ '_out_of_range',
-            'condition': '(' ~ column ~ ' < 0 or ' ~ column ~ ' > 1)',
             'on_its_own': false,
         }) -%}
     {%- endfor -%}
@@ -198,14 +229,12 @@
 
 
 {#-
-    The plausibility limits (seed plausibility_limits, raw-sources.md v1.1) as one row with a column
-    per limit (plausibility_<limit_name>), for a cross join: the rules compare values with them.
+    The plausibility limits the contract reads (values: seed plausibility_limits, raw-sources.md v1.1)
+    as one row with a column per limit (plausibility_<limit_name>), for a cross join: the rules compare
+    values with them.
 -#}
 {% macro plausibility_limit_names() %}
-    {{ return([
-        'max_handle_time_seconds', 'max_tokens', 'max_latency_ms', 'max_agent_replies', 'max_reopens',
-        'earliest_timestamp_year', 'max_loaded_at_hours_after_reference',
-    ]) }}
+    {{ return(raw_contract_view().contract.get('plausibility_limits', [])) }}
 {% endmacro %}
 
 
@@ -332,11 +361,29 @@ select * from checked
 {% endmacro %}
 
 
-{#- The three raw tables with their base (latest delivery) and staging models: one list for every audit and load model. -#}
+{#-
+    The raw tables of the contract, each with its key and its base (latest delivery) and staged models:
+    [{'source_table', 'key', 'base', 'staged'}], in the contract's order. One list for every audit, load
+    and data-quality model (while dbt parses, from the contract's rendering: a model's refs are recorded).
+-#}
 {% macro raw_tables() %}
-    {{ return([
-        {'source_table': 'zs_ticket_outcomes', 'base': 'base_copilot__ticket_outcomes', 'staged': 'stg_copilot__ticket_outcomes'},
-        {'source_table': 'zs_prompt_logs', 'base': 'base_copilot__prompt_logs', 'staged': 'stg_copilot__prompt_logs'},
-        {'source_table': 'zs_draft_confidence', 'base': 'base_copilot__draft_confidence', 'staged': 'stg_copilot__draft_confidence'},
-    ]) }}
+    {%- set tables = [] -%}
+    {%- for table in raw_contract_view().tables -%}
+        {%- do tables.append({
+            'source_table': table.name,
+            'key': table.contract['key'],
+            'base': table.contract['base_model'],
+            'staged': table.contract['staged_model'],
+        }) -%}
+    {%- endfor -%}
+    {{ return(tables) }}
+{% endmacro %}
+
+
+{#- One raw table of raw_tables() by its name ({'source_table', 'key', 'base', 'staged'}). -#}
+{% macro raw_table(source_table) %}
+    {%- for table in raw_tables() if table.source_table == source_table -%}
+        {{ return(table) }}
+    {%- endfor -%}
+    {{ exceptions.raise_compiler_error("raw_table: unknown raw table '" ~ source_table ~ "'") }}
 {% endmacro %}

@@ -4,7 +4,7 @@
     on every other target, including a real Snowflake account, it hands over to dbt-snowflake's
     own macro (the `dbt.` namespace holds the adapter's originals) and so changes nothing.
 
-    What the emulator therefore cannot prove (docs/notes/issue-5.md): MERGE, temporary tables and
+    What the emulator therefore cannot prove (DECISIONLOG.md#cross-database-and-snowflake): MERGE, temporary tables and
     views, persisted comments (persist_docs), grants and roles, per-model query tags, warehouses,
     time travel.
 -#}

@@ -8,7 +8,8 @@
     is computed from the pilot's fixed baseline window at the same grain. Status: insufficient_data
     when the pilot sample (or a computed baseline's sample, for a delta target) is below the
     metric's min_sample (seed kpi_min_samples); else meets / misses against seed kpi_targets on the
-    point value; null when the metric has no target. The concurrent control arm is compared with a
+    point value (macro target_verdict); null when the metric has no target. The metrics are the
+    registry's on_scorecard ones. The concurrent control arm is compared with a
     95% interval of the difference (Newcombe's hybrid score interval for rates, Welch for AHT).
 -#}
 {% macro pilot_scorecard_ctes(grain) %}
@@ -24,6 +25,29 @@ windows as (
 samples as (
 
     select * from {{ ref('int_pilots__metric_samples') }}
+
+),
+
+{#- one row per cell with each period's sample side by side (baseline_*, pilot_*, control_*) -#}
+{%- set sample_columns = ['metric_value', 'numerator', 'denominator', 'value_lower', 'value_upper', 'value_stddev'] %}
+
+samples_by_period as (
+
+    select
+        pilot_id,
+        queue,
+        region,
+        intent,
+        metric,
+        {%- for period in ['baseline', 'pilot', 'control'] %}
+        {%- set outer_loop = loop %}
+        {%- for column in sample_columns %}
+        max(case when period = '{{ period }}' then {{ column }} end) as {{ period }}_{{ column }}
+        {%- if not (outer_loop.last and loop.last) %},{% endif %}
+        {%- endfor %}
+        {%- endfor %}
+    from samples
+    group by pilot_id, queue, region, intent, metric
 
 ),
 
@@ -53,9 +77,11 @@ intents as (
 ),
 {%- endif %}
 
-{%- set metrics = [
-    'aht_seconds', 'csat_pct', 'fcr_rate', 'escalation_rate', 'deflection_rate', 'draft_acceptance_rate',
-] %}
+{%- set metrics = registry_metric_names('on_scorecard') %}
+{%- set mean_metrics = [] %}
+{%- for metric in metrics if registry_metric(metric).interval == 'mean' %}
+{%- do mean_metrics.append(metric) %}
+{%- endfor %}
 
 metric_list as (
 
@@ -99,25 +125,25 @@ joined as (
         grid.baseline_end_date,
         grid.pilot_start_date,
         grid.pilot_evaluated_end_date,
-        baseline.metric_value as computed_baseline_value,
-        baseline.numerator as computed_baseline_numerator,
-        baseline.denominator as computed_baseline_denominator,
-        pilot.metric_value as pilot_value,
-        pilot.numerator,
-        pilot.value_lower as pilot_value_lower,
-        pilot.value_upper as pilot_value_upper,
-        pilot.value_stddev as pilot_value_stddev,
-        control.metric_value as control_value,
-        control.numerator as control_numerator,
-        control.value_lower as control_value_lower,
-        control.value_upper as control_value_upper,
-        control.value_stddev as control_value_stddev,
+        samples_by_period.baseline_metric_value as computed_baseline_value,
+        samples_by_period.baseline_numerator as computed_baseline_numerator,
+        samples_by_period.baseline_denominator as computed_baseline_denominator,
+        samples_by_period.pilot_metric_value as pilot_value,
+        samples_by_period.pilot_numerator as numerator,
+        samples_by_period.pilot_value_lower,
+        samples_by_period.pilot_value_upper,
+        samples_by_period.pilot_value_stddev,
+        samples_by_period.control_metric_value as control_value,
+        samples_by_period.control_numerator,
+        samples_by_period.control_value_lower,
+        samples_by_period.control_value_upper,
+        samples_by_period.control_value_stddev,
         targets.target_kind,
         targets.comparison as target_comparison,
         targets.target_value as configured_target_value,
         coalesce(region_baseline.baseline_value, any_region_baseline.baseline_value) as configured_baseline_value,
-        coalesce(pilot.denominator, 0) as denominator,
-        coalesce(control.denominator, 0) as control_denominator,
+        coalesce(samples_by_period.pilot_denominator, 0) as denominator,
+        coalesce(samples_by_period.control_denominator, 0) as control_denominator,
         coalesce(min_samples.min_sample, 1) as min_sample
     from grid
     left join configured_baselines as region_baseline
@@ -132,30 +158,13 @@ joined as (
             and grid.intent = any_region_baseline.intent
             and any_region_baseline.region = '*'
             and grid.metric = any_region_baseline.metric
-    left join samples as baseline
+    left join samples_by_period
         on
-            grid.pilot_id = baseline.pilot_id
-            and grid.queue = baseline.queue
-            and grid.region = baseline.region
-            and grid.intent = baseline.intent
-            and grid.metric = baseline.metric
-            and baseline.period = 'baseline'
-    left join samples as pilot
-        on
-            grid.pilot_id = pilot.pilot_id
-            and grid.queue = pilot.queue
-            and grid.region = pilot.region
-            and grid.intent = pilot.intent
-            and grid.metric = pilot.metric
-            and pilot.period = 'pilot'
-    left join samples as control
-        on
-            grid.pilot_id = control.pilot_id
-            and grid.queue = control.queue
-            and grid.region = control.region
-            and grid.intent = control.intent
-            and grid.metric = control.metric
-            and control.period = 'control'
+            grid.pilot_id = samples_by_period.pilot_id
+            and grid.queue = samples_by_period.queue
+            and grid.region = samples_by_period.region
+            and grid.intent = samples_by_period.intent
+            and grid.metric = samples_by_period.metric
     left join targets
         on grid.metric = targets.metric
     left join min_samples
@@ -187,7 +196,7 @@ compared as (
         end as target_value,
         pilot_value - control_value as diff_vs_control,
         case
-            when metric = 'aht_seconds'
+            when metric in ('{{ mean_metrics | join("', '") }}')
                 then {{ mean_diff_interval_bound(
                     'pilot_value', 'pilot_value_stddev', 'denominator',
                     'control_value', 'control_value_stddev', 'control_denominator', -1) }}
@@ -196,7 +205,7 @@ compared as (
                 'control_value', 'control_value_lower', 'control_value_upper') }}
         end as diff_vs_control_lower,
         case
-            when metric = 'aht_seconds'
+            when metric in ('{{ mean_metrics | join("', '") }}')
                 then {{ mean_diff_interval_bound(
                     'pilot_value', 'pilot_value_stddev', 'denominator',
                     'control_value', 'control_value_stddev', 'control_denominator', 1) }}
@@ -222,13 +231,15 @@ evaluated as (
 
     select
         *,
+        {#- a delta target compares delta_pct with the configured share; the others the pilot value -#}
         case
-            when is_insufficient then 'insufficient_data'
-            when target_comparison is null then null
-            when target_comparison = 'at_least' and pilot_value >= target_value then 'meets'
-            when target_comparison = 'at_most' and pilot_value <= target_value then 'meets'
-            when target_comparison = 'delta_pct_at_most' and delta_pct <= configured_target_value then 'meets'
-            else 'misses'
+            when target_comparison is null and not coalesce(is_insufficient, false) then null
+            else {{ target_verdict(
+                "case when target_comparison = 'delta_pct_at_most' then delta_pct else pilot_value end",
+                "case when target_comparison = 'delta_pct_at_most' then 'at_most' else target_comparison end",
+                "case when target_comparison = 'delta_pct_at_most' then configured_target_value else target_value end",
+                'not coalesce(is_insufficient, false)',
+            ) }}
         end as status
     from compared
 

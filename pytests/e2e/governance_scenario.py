@@ -1,5 +1,5 @@
 """Shared pieces of the governance end-to-end tests: one generated pilot with every governance
-event planted (built once per session, reused by test_rollback_gate.py and test_anomaly_views.py),
+event planted (built once per session: the `pilot` fixture of conftest.py),
 and an independent reading of the raw tables and the configuration seeds in Python."""
 
 from __future__ import annotations

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
-from pathlib import Path
 
 import pytest
 
@@ -15,18 +14,12 @@ from pytests.e2e.governance_scenario import (
     EVENT_DAY,
     AllEvents,
     Raw,
-    all_events,
     residency_policy,
     rule_config,
     window_days,
 )
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture(scope="module")
-def pilot(tmp_path_factory: pytest.TempPathFactory) -> AllEvents:
-    return all_events(Path(tmp_path_factory.getbasetemp()) / "governance_all_events")
 
 
 @pytest.fixture(scope="module")

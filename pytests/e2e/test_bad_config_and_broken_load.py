@@ -264,7 +264,14 @@ def test_unreadable_text_values_are_quarantined_and_the_count_holds(raw_db, tmp_
         con.execute("update raw.zs_draft_confidence set confidence_score = 'high' where draft_id = ?", [high_draft])
         raw_keys = con.execute("select count(distinct ticket_id) from raw.zs_ticket_outcomes").fetchone()[0]
     result = run_dbt(
-        ["build", "--select", "+quarantined_rows", "+load_reconciliation", "--exclude", "resource_type:unit_test"],
+        [
+            "build",
+            "--select",
+            "+audit_quarantined_rows",
+            "+audit_load_reconciliation",
+            "--exclude",
+            "resource_type:unit_test",
+        ],
         copy,
         tmp_path,
         dbt_vars={"reference_time": "2026-09-08 06:00:00"},
@@ -273,7 +280,8 @@ def test_unreadable_text_values_are_quarantined_and_the_count_holds(raw_db, tmp_
     with duckdb.connect(str(copy), read_only=True) as con:
         reasons = dict(
             con.execute(
-                "select record_key, failed_rules from audit.quarantined_rows where failed_rules like '%unreadable%'"
+                "select record_key, failed_rules from audit.audit_quarantined_rows"
+                " where failed_rules like '%unreadable%'"
             ).fetchall()
         )
         assert reasons == {maybe_ticket: "unreadable_copilot_enabled", high_draft: "unreadable_confidence_score"}
@@ -282,7 +290,7 @@ def test_unreadable_text_values_are_quarantined_and_the_count_holds(raw_db, tmp_
             [maybe_ticket],
         ).fetchone()
         assert staged[1] == 0 and staged[0] > raw_keys * 0.9
-        assert con.execute("select bool_and(is_reconciled) from audit.load_reconciliation").fetchone()[0] is True
+        assert con.execute("select bool_and(is_reconciled) from audit.audit_load_reconciliation").fetchone()[0] is True
 
 
 def test_a_database_path_that_does_not_exist_is_named_and_never_created(tmp_path):

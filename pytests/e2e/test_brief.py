@@ -12,14 +12,9 @@ import pytest
 
 from copilot_governance.publishing.brief import BriefError, collect, render_blocks, render_markdown
 from pytests.contract_oracle import fetch
-from pytests.e2e.governance_scenario import CLEAN_DAY, EVENT_DAY, PLANT_RULE, AllEvents, all_events, seed_rows
+from pytests.e2e.governance_scenario import CLEAN_DAY, EVENT_DAY, PLANT_RULE, AllEvents, seed_rows
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture(scope="module")
-def pilot(tmp_path_factory: pytest.TempPathFactory) -> AllEvents:
-    return all_events(Path(tmp_path_factory.getbasetemp()) / "governance_all_events")
 
 
 def marts(path: Path, sql: str) -> list[dict]:
@@ -137,7 +132,7 @@ def test_the_other_sections_are_the_marts(pilot, event_brief):
     (night,) = marts(pilot.event_serving, f"select * from marts.rollback_calendar where night = date '{EVENT_DAY}'")
     assert completeness[0].startswith(f"- The night {EVENT_DAY} is ")
     assert ("settled" in completeness[0]) is (night["evaluation_status"] == "settled")
-    reconciled = marts(pilot.event_serving, "select bool_and(is_reconciled) as ok from audit.load_reconciliation")
+    reconciled = marts(pilot.event_serving, "select bool_and(is_reconciled) as ok from audit.audit_load_reconciliation")
     assert ("- Every raw row is accounted for (load reconciliation)." in completeness) is reconciled[0]["ok"]
     criteria = marts(
         pilot.event_serving,

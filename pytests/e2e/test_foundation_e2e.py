@@ -146,7 +146,7 @@ def test_quarantine_holds_every_bad_row_with_all_its_reasons(con, raw):
                 expected.append((table, row[KEYS[table]], ",".join(rules), row["_loaded_at"], is_alone))
     actual = [
         (r["source_table"], r["record_key"], r["failed_rules"], r["loaded_at"], r["is_quarantined_on_its_own"])
-        for r in fetch(con, "select * from audit.quarantined_rows")
+        for r in fetch(con, "select * from audit.audit_quarantined_rows")
     ]
     assert sorted(actual, key=str) == sorted(expected, key=str)
     # every v1.1 hostile row is there, under the reason the contract gives it
@@ -162,7 +162,7 @@ def test_quarantine_holds_every_bad_row_with_all_its_reasons(con, raw):
 
 def test_every_planted_rule_is_quarantined_under_its_code(con, built):
     planted = built.manifest["bad_rows"]
-    quarantined = fetch(con, "select * from audit.quarantined_rows")
+    quarantined = fetch(con, "select * from audit.audit_quarantined_rows")
     by_key = {(r["source_table"], r["record_key"]): r["failed_rules"].split(",") for r in quarantined}
     for bad in planted:
         if bad["key"] is None:
@@ -191,7 +191,7 @@ def test_every_planted_rule_is_quarantined_under_its_code(con, built):
 
 
 def test_reconciliation_counts(con, raw, built):
-    rows = {r["source_table"]: r for r in fetch(con, "select * from audit.load_reconciliation")}
+    rows = {r["source_table"]: r for r in fetch(con, "select * from audit.audit_load_reconciliation")}
     added = {table: sum(1 for t, _ in HOSTILE_ROWS if t == table) for table in KEYS}
     for table in KEYS:
         latest, alone = split_rows(raw[table], table)
@@ -229,14 +229,14 @@ def test_unmapped_values_list_exactly_the_new_values(con, raw, built):
     }
     actual = {
         (r["dimension"], r["unmapped_value"])
-        for r in fetch(con, "select * from audit.unmapped_values")
+        for r in fetch(con, "select * from audit.audit_unmapped_values")
         if r["dimension"] != "intent"
     }
     assert actual == expected
     planted = {(u["dimension"], u["value"]) for u in built.manifest["unmapped"]}
     assert {p for p in planted if p[0] != "intent"} <= actual
     intents = {
-        r["unmapped_value"] for r in fetch(con, "select * from audit.unmapped_values where dimension = 'intent'")
+        r["unmapped_value"] for r in fetch(con, "select * from audit.audit_unmapped_values where dimension = 'intent'")
     }
     assert {p[1] for p in planted if p[0] == "intent"} <= intents
     assert expected, "the default scenario plants new values"
@@ -251,12 +251,14 @@ def test_reconciliation_fails_when_a_row_goes_missing(built, tmp_path):
             "delete from staging.base_copilot__prompt_logs where prompt_id = "
             "(select min(prompt_id) from staging.base_copilot__prompt_logs where failed_rule_count = 0)"
         )
-    result = run_dbt(["build", "--select", "load_reconciliation"], copy, tmp_path)
+    result = run_dbt(["build", "--select", "audit_load_reconciliation"], copy, tmp_path)
     assert result.returncode != 0
     failing = result.failing("fail")
-    assert len(failing) == 1 and "load_reconciliation_is_reconciled" in failing[0], failing
+    assert len(failing) == 1 and "audit_load_reconciliation_is_reconciled" in failing[0], failing
     with duckdb.connect(str(copy), read_only=True) as con:
-        reconciled = dict(con.execute("select source_table, is_reconciled from audit.load_reconciliation").fetchall())
+        reconciled = dict(
+            con.execute("select source_table, is_reconciled from audit.audit_load_reconciliation").fetchall()
+        )
     assert reconciled == {"zs_ticket_outcomes": True, "zs_prompt_logs": False, "zs_draft_confidence": True}
 
 

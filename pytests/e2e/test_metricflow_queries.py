@@ -15,7 +15,7 @@ import duckdb
 import pytest
 
 from pytests.contract_oracle import fetch
-from pytests.dbt_runner import PROJECT_ROOT
+from pytests.dbt_runner import PROJECT_ROOT, ensure_profiles
 from pytests.e2e.nightly_command_run import Night
 
 pytestmark = pytest.mark.e2e
@@ -31,7 +31,7 @@ def mf_project(nightly_command_run: Night, tmp_path_factory: pytest.TempPathFact
     for name in ("dbt_project.yml", "selectors.yml", "models", "macros", "seeds", "tests", "analyses"):
         source = PROJECT_ROOT / name
         (shutil.copytree if source.is_dir() else shutil.copy)(source, project / name)
-    shutil.copy(PROJECT_ROOT / "profiles.example.yml", project / "profiles.yml")
+    ensure_profiles(project)
     (project / "target").mkdir()
     shutil.copy(nightly_command_run.scenario.work_dir / "target" / "semantic_manifest.json", project / "target")
     return project

@@ -18,7 +18,7 @@ import pytest
 import yaml
 
 from pytests.contract_oracle import fetch
-from pytests.dbt_runner import PROJECT_ROOT
+from pytests.dbt_runner import PROJECT_ROOT, ensure_profiles
 from pytests.scenario import generate
 
 pytestmark = pytest.mark.e2e
@@ -37,7 +37,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     for name in ("dbt_project.yml", "models", "macros", "seeds", "tests", "analyses", "playbook"):
         source = PROJECT_ROOT / name
         (shutil.copytree if source.is_dir() else shutil.copy)(source, project / name)
-    shutil.copy(PROJECT_ROOT / "profiles.example.yml", project / "profiles.yml")
+    ensure_profiles(project)
     book = yaml.safe_load(SHARED_PLAYBOOK.read_text())
     other = copy.deepcopy(book)
     other["version"] = "2.0"

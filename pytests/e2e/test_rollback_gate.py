@@ -18,7 +18,6 @@ from pytests.e2e.governance_scenario import (
     GATE_TESTS,
     PLANT_RULE,
     AllEvents,
-    all_events,
     gate_outcomes,
     generate_pilot,
     seed_rows,
@@ -28,11 +27,6 @@ from pytests.scenario import build
 pytestmark = pytest.mark.e2e
 
 ERROR_RULES = {"residency_violation", "confidence_drift", "escalation_breach"}
-
-
-@pytest.fixture(scope="module")
-def pilot(tmp_path_factory: pytest.TempPathFactory) -> AllEvents:
-    return all_events(Path(tmp_path_factory.getbasetemp()) / "governance_all_events")
 
 
 def expected_outcomes(fired_rules: set[str]) -> dict[str, str]:

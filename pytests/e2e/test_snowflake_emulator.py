@@ -173,7 +173,7 @@ def test_incremental_models_rerun_incrementally_on_emulator(builds):
 
 def test_public_marts_are_discovered_from_the_manifest(builds):
     names = [name for name, _, _ in builds["fs_relations"]]
-    assert {"quarantined_rows", "unmapped_values", "load_reconciliation"} <= set(names)
+    assert {"audit_quarantined_rows", "audit_unmapped_values", "audit_load_reconciliation"} <= set(names)
     assert names == [name for name, _, _ in builds["duck_relations"]]
     exported = sorted(p.stem for p in builds["fs_out"].glob("*.json"))
     assert exported == sorted(names)

@@ -13,7 +13,7 @@ import shutil
 
 import pytest
 
-from pytests.dbt_runner import PROJECT_ROOT
+from pytests.dbt_runner import PROJECT_ROOT, ensure_profiles
 from pytests.snowflake_emulator import run_stage
 
 pytestmark = [pytest.mark.e2e, pytest.mark.snowflake]
@@ -61,7 +61,7 @@ def test_default_incremental_strategy_upserts_on_the_emulator(tmp_path):
     project = tmp_path / "project"
     project.mkdir()
     shutil.copy(PROJECT_ROOT / "dbt_project.yml", project / "dbt_project.yml")
-    shutil.copy(PROJECT_ROOT / "profiles.example.yml", project / "profiles.yml")
+    ensure_profiles(project)
     shutil.copytree(PROJECT_ROOT / "macros", project / "macros")
     (project / "models").mkdir()
     (project / "models" / "emulator_merge_probe.sql").write_text(PROBE_MODEL)

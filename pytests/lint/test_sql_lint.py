@@ -9,7 +9,7 @@ from pathlib import Path
 
 import duckdb
 
-from pytests.dbt_runner import PROJECT_ROOT
+from pytests.dbt_runner import PROJECT_ROOT, ensure_profiles
 
 SQLFLUFF = str(Path(sys.executable).with_name("sqlfluff"))
 
@@ -24,8 +24,7 @@ def test_sqlfluff_reports_no_violation(tmp_path: Path) -> None:
     }
     # The project never creates its database file (the dbt-duckdb plugin refuses a missing one).
     duckdb.connect(str(tmp_path / "lint.duckdb")).close()
-    if not (PROJECT_ROOT / "profiles.yml").exists():
-        (PROJECT_ROOT / "profiles.yml").write_text((PROJECT_ROOT / "profiles.example.yml").read_text())
+    ensure_profiles(PROJECT_ROOT)
     proc = subprocess.run(
         [SQLFLUFF, "lint", "models", "tests", "analyses", "--processes", "2", "--disable-progress-bar"],
         cwd=PROJECT_ROOT,

@@ -25,7 +25,9 @@ def build_file(path: Path, version: int) -> Path:
         )
         con.execute("create or replace table marts.pilot_go_no_go as select ? as version, 'GO' as decision", [version])
         con.execute("create or replace view marts.go_view as select * from marts.pilot_go_no_go")
-        con.execute("create or replace table audit.load_reconciliation as select range as n from range(?)", [version])
+        con.execute(
+            "create or replace table audit.audit_load_reconciliation as select range as n from range(?)", [version]
+        )
         con.execute("create or replace table staging.not_published as select 1 as x")
     return path
 
@@ -43,7 +45,7 @@ def test_publish_copies_marts_and_audit_only_and_records_it(tmp_path):
         assert tables == {
             ("marts", "pilot_go_no_go"),
             ("marts", "go_view"),
-            ("audit", "load_reconciliation"),
+            ("audit", "audit_load_reconciliation"),
             ("serving", "publication"),
         }
         record = con.execute("select as_of_date::varchar, is_gate_fired, relations from serving.publication").fetchone()

@@ -1,3 +1,3 @@
 """Governance warehouse for support-AI copilot pilots: data generator, validation, helpers."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -6,8 +6,9 @@ gx/expectations/, and one validation definition and one checkpoint per target an
 (`duckdb_zs_ticket_outcomes`, ..., `snowflake_zs_draft_confidence`). gx/uncommitted/ (validation
 results, Data Docs) is git-ignored by gx/.gitignore.
 
-Everything but gx/uncommitted is written by `write_project` from `contract.py` and the plausibility
-limits seed, with ids derived from names, so regenerating gives the same files byte for byte
+Everything but gx/uncommitted is written by `write_project` from the raw source contract (read by
+`contract.py` from models/staging/copilot/_copilot__sources.yml) and the plausibility limits seed,
+with ids derived from names, so regenerating gives the same files byte for byte
 (`copilot-governance validate --write-suites`; a unit test fails when the stored files drift).
 
 No secret and no file path is stored: the datasources read them from environment variables that
@@ -48,8 +49,8 @@ RESULT_FORMAT: dict[str, Any] = {"result_format": "BASIC", "partial_unexpected_c
 DATA_DOCS_SITE = "local_site"
 DATA_DOCS_INDEX_LIMIT = 30
 
-#: The SQL of "blank" and "untrimmed": space, tab, line feed, carriage return (as in the dbt quarantine).
-_WHITESPACE_SQL = "' ' || CHR(9) || CHR(10) || CHR(13)"
+#: The SQL of "blank" and "untrimmed": the contract's key whitespace (as in the dbt quarantine).
+_WHITESPACE_SQL = c.key_whitespace_sql("CHR")
 _ID_NAMESPACE = uuid.UUID("3c5b0f57-1f0e-4c57-9d1b-7b0c2f6a9e41")
 
 
@@ -142,7 +143,7 @@ def _expectations(table: str, limits: dict[str, int | float]) -> list[tuple[str,
         if col.min_value is not None and col.max_value is None:
             out.append(
                 (
-                    f"negative_{col.name}",
+                    c.range_rule(col),
                     col.name,
                     ex.ExpectColumnValuesToBeBetween(
                         column=col.name, min_value=col.min_value, description=f"{col.name} is not negative"
@@ -165,7 +166,7 @@ def _expectations(table: str, limits: dict[str, int | float]) -> list[tuple[str,
         if col.min_value is not None and col.max_value is not None:
             out.append(
                 (
-                    f"{col.name}_out_of_range",
+                    c.range_rule(col),
                     col.name,
                     ex.ExpectColumnValuesToBeBetween(
                         column=col.name,
@@ -175,17 +176,17 @@ def _expectations(table: str, limits: dict[str, int | float]) -> list[tuple[str,
                     ),
                 )
             )
-    if table == c.TICKETS:
+    for rule in c.row_rules(table):
         out.append(
             (
-                "solved_before_created",
-                "solved_at",
+                rule.rule,
+                rule.column,
                 ex.ExpectColumnPairValuesAToBeGreaterThanB(
-                    column_A="solved_at",
-                    column_B="created_at",
+                    column_A=rule.column,
+                    column_B=rule.not_before,
                     or_equal=True,
                     ignore_row_if="either_value_is_missing",
-                    description="solved_at is not before created_at",
+                    description=f"{rule.column} is not before {rule.not_before}",
                 ),
             )
         )
@@ -252,8 +253,8 @@ def build_suite(table: str, limits: dict[str, int | float]) -> Any:
         id=_id("suite", table),
         meta={
             "generated_by": "copilot-governance validate --write-suites",
-            "source": "src/copilot_governance/contract.py and seeds/contract/plausibility_limits.csv "
-            "(shared/contract/raw-sources.md v1.1)",
+            "source": f"{c.SOURCES_YAML} and {c.PLAUSIBILITY_LIMITS_SEED} "
+            f"({c.CONTRACT.document} v{c.CONTRACT.version})",
         },
     )
     for rule, column, expectation in _expectations(table, limits):

@@ -1,5 +1,5 @@
 {#-
-    The proof behind load_reconciliation: its rows_read (read from what the base models record)
+    The proof behind audit_load_reconciliation: its rows_read (read from what the base models record)
     equals the raw table's row count, counted here straight from the source, for every raw table.
     A failing row names the table and both counts.
 -#}
@@ -31,7 +31,7 @@ raw_counts as (
 
 reconciliation as (
 
-    select * from {{ ref('load_reconciliation') }}
+    select * from {{ ref('audit_load_reconciliation') }}
 
 ),
 

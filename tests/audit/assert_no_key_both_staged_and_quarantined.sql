@@ -6,20 +6,13 @@ with
 
 staged_keys as (
 
+    {% for table in raw_tables() %}
     select
-        'zs_ticket_outcomes' as source_table,
-        ticket_id as record_key
-    from {{ ref('stg_copilot__ticket_outcomes') }}
-    union all
-    select
-        'zs_prompt_logs' as source_table,
-        prompt_id as record_key
-    from {{ ref('stg_copilot__prompt_logs') }}
-    union all
-    select
-        'zs_draft_confidence' as source_table,
-        draft_id as record_key
-    from {{ ref('stg_copilot__draft_confidence') }}
+        '{{ table.source_table }}' as source_table,
+        {{ table.key }} as record_key
+    from {{ ref(table.staged) }}
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
 
 ),
 
@@ -28,7 +21,7 @@ quarantined_keys as (
     select
         source_table,
         record_key
-    from {{ ref('quarantined_rows') }}
+    from {{ ref('audit_quarantined_rows') }}
     where record_key is not null and not is_quarantined_on_its_own
 
 ),

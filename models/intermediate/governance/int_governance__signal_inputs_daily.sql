@@ -20,15 +20,9 @@ bins_daily as (
 
 ),
 
-csat_daily as (
+solved_tickets_daily as (
 
-    select * from {{ ref('int_signals__csat_daily') }}
-
-),
-
-escalation_daily as (
-
-    select * from {{ ref('int_signals__escalation_daily') }}
+    select * from {{ ref('int_signals__solved_tickets_daily') }}
 
 ),
 
@@ -95,10 +89,11 @@ csat_drop as (
         queue,
         solved_date as input_date,
         cast(null as {{ dbt.type_int() }}) as bin_index,
-        tickets_solved as population_count,
-        csat_responses as sample_count,
-        csat_good_responses as value_sum
-    from csat_daily
+        sum(tickets_solved) as population_count,
+        sum(csat_responses) as sample_count,
+        sum(csat_good_responses) as value_sum
+    from solved_tickets_daily
+    group by queue, region, solved_date
 
 ),
 
@@ -112,10 +107,14 @@ escalation_breach as (
         cast(null as {{ dbt.type_string() }}) as queue,
         solved_date as input_date,
         cast(null as {{ dbt.type_int() }}) as bin_index,
-        agent_tickets_solved as population_count,
-        agent_tickets_solved as sample_count,
-        escalated_tickets as value_sum
-    from escalation_daily
+        sum(copilot_agent_tickets_solved) as population_count,
+        sum(copilot_agent_tickets_solved) as sample_count,
+        sum(copilot_agent_tickets_escalated) as value_sum
+    from solved_tickets_daily
+    -- a ticket without an intent has no scope to act on (int_signals__solved_tickets_daily)
+    where intent is not null
+    group by intent, region, solved_date
+    having sum(copilot_agent_tickets_solved) > 0
 
 ),
 

@@ -1,38 +1,24 @@
 {#-
-    The six scorecard metrics per pilot x queue x region x intent x period (intent `*`: the whole
-    queue x region; else each classified intent of it), with numerator and denominator,
+    Every metric of the metric registry per pilot x queue x region x intent x period (intent '*':
+    the whole queue x region; else each classified intent of it), with numerator and denominator,
     over the pilot's scope (int_pilots__scope_tickets: its queues, regions and channels):
     period baseline = all tickets solved in the baseline window; pilot = copilot-enabled tickets
     solved in the pilot window; control = the other tickets solved in the pilot window. Draft
-    acceptance counts the drafts of those tickets. For aht_seconds the numerator is the summed
-    handle time, the denominator the tickets with one, and value_stddev their sample stddev.
+    acceptance counts the drafts of those tickets. The scorecards read their on_scorecard metrics,
+    the go/no-go the pilot's acceptance and coverage. For a mean (aht_seconds) value_stddev is the
+    sample stddev of the numerator's column (the handle time of the tickets with one).
 -#}
-{%- set metrics = [
-    ('aht_seconds', 'handle_time_seconds_total', 'aht_tickets', 1),
-    ('csat_pct', 'csat_good_responses', 'csat_responses', 100),
-    ('fcr_rate', 'fcr_tickets', 'agent_tickets_solved', 1),
-    ('escalation_rate', 'escalated_tickets', 'agent_tickets_solved', 1),
-    ('deflection_rate', 'deflected_tickets', 'tickets_solved', 1),
-    ('draft_acceptance_rate', 'drafts_accepted', 'drafts_decided', 1),
-] -%}
 {%- set unpivot = [] -%}
-{%- for metric, numerator, denominator, scale in metrics -%}
-{%- set value = safe_divide(numerator, denominator) -%}
-{%- if metric == 'aht_seconds' -%}
+{%- for metric in registry_metric_names() -%}
+{%- set spec = registry_metric(metric) -%}
+{%- set stddev = metric ~ '_stddev' if spec.interval == 'mean' else none -%}
 {%- do unpivot.append({
-            'metric': metric, 'numerator': numerator, 'denominator': denominator, 'scale': scale, 'value': value,
-            'stddev': 'handle_time_seconds_stddev',
-            'lower': mean_interval_bound(value, 'handle_time_seconds_stddev', denominator, -1),
-            'upper': mean_interval_bound(value, 'handle_time_seconds_stddev', denominator, 1),
+            'metric': metric, 'numerator': spec.numerator, 'denominator': spec.denominator,
+            'value': metric_value_sql(metric),
+            'stddev': stddev or 'cast(null as ' ~ type_double() ~ ')',
+            'lower': metric_bound_sql(metric, -1, stddev=stddev),
+            'upper': metric_bound_sql(metric, 1, stddev=stddev),
         }) -%}
-{%- else -%}
-{%- do unpivot.append({
-            'metric': metric, 'numerator': numerator, 'denominator': denominator, 'scale': scale, 'value': value,
-            'stddev': 'cast(null as ' ~ type_double() ~ ')',
-            'lower': wilson_lower(numerator, denominator, scale),
-            'upper': wilson_upper(numerator, denominator, scale),
-        }) -%}
-{%- endif -%}
 {%- endfor %}
 
 with
@@ -68,18 +54,13 @@ aggregated as (
         region,
         {% if grain == 'intent' %}intent,{% else %}'*' as intent,{% endif %}
         period,
-        count(*) as tickets_solved,
-        {{ count_where('is_agent_solved') }} as agent_tickets_solved,
-        count(agent_handle_time_seconds) as aht_tickets,
-        cast(sum(agent_handle_time_seconds) as {{ type_double() }}) as handle_time_seconds_total,
-        stddev_samp(agent_handle_time_seconds) as handle_time_seconds_stddev,
-        {{ count_where('is_csat_response') }} as csat_responses,
-        {{ count_where('is_csat_good') }} as csat_good_responses,
-        {{ count_where('is_first_contact_resolution') }} as fcr_tickets,
-        {{ count_where('is_escalated') }} as escalated_tickets,
-        {{ count_where('is_deflected') }} as deflected_tickets,
-        cast(sum(drafts_decided) as {{ dbt.type_bigint() }}) as drafts_decided,
-        cast(sum(drafts_accepted) as {{ dbt.type_bigint() }}) as drafts_accepted
+        {%- for metric in registry_metric_names() %}
+        {%- set spec = registry_metric(metric) %}
+        {%- if spec.interval == 'mean' %}
+        stddev_samp({{ metric_registry().measures[spec.numerator].column }}) as {{ metric }}_stddev,
+        {%- endif %}
+        {%- endfor %}
+        {{ metric_measures_sql() }}
     from ticket_periods
     {% if grain == 'intent' %}
     where intent is not null
@@ -104,7 +85,7 @@ unpivoted as (
         '{{ m.metric }}' as metric,
         cast({{ m.numerator }} as {{ type_double() }}) as numerator,
         cast({{ m.denominator }} as {{ dbt.type_bigint() }}) as denominator,
-        {{ m.scale }} * {{ m.value }} as metric_value,
+        {{ m.value }} as metric_value,
         {{ m.stddev }} as value_stddev,
         {{ m.lower }} as value_lower,
         {{ m.upper }} as value_upper

@@ -1,83 +1,13 @@
 {#-
-    One row per valid model call with its ticket's queue, region, arm and solved day, and its
-    cost: input_tokens x input price + output_tokens x output price (USD per 1M tokens) of the
-    model's price in force on the call's UTC day (seed model_prices). A call whose model has no
-    price in force that day has a null cost and is_priced = false: it is counted, never priced at 0.
+    One row per valid model call with its ticket's queue, region, arm and solved day, and its cost
+    (int_model_calls__priced: the price in force on the call's day; null and is_priced = false
+    without one). The prompt text is not carried here (sensitive, 30-day retention).
 -#}
 with
 
 calls as (
 
-    select * from {{ ref('stg_copilot__prompt_logs') }}
-
-),
-
-tickets as (
-
-    select
-        ticket_id,
-        queue,
-        region,
-        is_copilot_enabled,
-        solved_date
-    from {{ ref('int_tickets__outcome_flags') }}
-
-),
-
-prices as (
-
-    select * from {{ ref('model_prices') }}
-
-),
-
-calls_with_tickets as (
-
-    select
-        calls.prompt_id,
-        calls.ticket_id,
-        calls.draft_id,
-        calls.logged_at,
-        calls.processing_region,
-        calls.model,
-        calls.prompt_template_version,
-        calls.input_tokens,
-        calls.output_tokens,
-        calls.latency_ms,
-        calls.call_status,
-        calls.is_pii_detected,
-        calls.is_pii_redacted,
-        calls.is_jailbreak_flagged,
-        tickets.queue as ticket_queue,
-        tickets.region as ticket_region,
-        tickets.is_copilot_enabled as is_ticket_copilot_enabled,
-        tickets.solved_date as ticket_solved_date,
-        cast(calls.logged_at as date) as call_date,
-        calls.call_status = 'ok' as is_ok,
-        calls.call_status in ('error', 'timeout') as is_failed,
-        tickets.ticket_id is not null as has_known_ticket
-    from calls
-    left join tickets
-        on calls.ticket_id = tickets.ticket_id
-
-),
-
-priced as (
-
-    select
-        calls_with_tickets.*,
-        prices.input_usd_per_1m_tokens,
-        prices.output_usd_per_1m_tokens,
-        prices.input_usd_per_1m_tokens is not null as is_priced,
-        (
-            cast(calls_with_tickets.input_tokens as {{ type_double() }}) * prices.input_usd_per_1m_tokens
-            + cast(calls_with_tickets.output_tokens as {{ type_double() }}) * prices.output_usd_per_1m_tokens
-        ) / 1000000 as cost_usd
-    from calls_with_tickets
-    left join prices
-        on
-            calls_with_tickets.model = prices.model
-            and calls_with_tickets.call_date >= prices.valid_from
-            and (prices.valid_to is null or calls_with_tickets.call_date < prices.valid_to)
+    select * from {{ ref('int_model_calls__priced') }}
 
 ),
 
@@ -110,7 +40,7 @@ final as (
         output_usd_per_1m_tokens,
         is_priced,
         cost_usd
-    from priced
+    from calls
 
 )
 

@@ -6,12 +6,6 @@
     pilot_kpis_daily's numerators and denominators. Scope: the intent's queue, else every queue of
     the pilots' scope. Null where the window has no sample (no evidence, no credit).
 -#}
-{%- set metrics = {
-    'draft_acceptance_rate': ('drafts_accepted', 'drafts_decided', 1),
-    'aht_seconds': ('handle_time_seconds_total', 'aht_tickets', 1),
-    'csat_pct': ('csat_good_responses', 'csat_responses', 100),
-    'escalation_rate': ('escalated_tickets', 'agent_tickets_solved', 1),
-} -%}
 {%- set window_days = project_var('retro_effect_window_days') -%}
 
 with
@@ -59,7 +53,10 @@ decision_scope as (
 
 windowed as (
 
-    {% for metric, (numerator, denominator, scale) in metrics.items() %}
+    {#- each metric of the metric registry, from its numerator and denominator columns -#}
+    {% for metric in registry_metric_names() %}
+    {%- set spec = registry_metric(metric) %}
+    {%- set numerator, denominator, scale = spec.numerator, spec.denominator, spec.scale %}
     select
         decisions.decision_id,
         sum(

@@ -79,7 +79,7 @@ cumulative as (
         *,
         sum(drafts_decided) over (
             partition by intent, region order by band_index desc rows between unbounded preceding and current row
-        ) as drafts_at_or_above,
+        ) as drafts_decided_at_or_above,
         sum(drafts_accepted) over (
             partition by intent, region order by band_index desc rows between unbounded preceding and current row
         ) as drafts_accepted_at_or_above,
@@ -97,20 +97,20 @@ final as (
         {{ confidence_band_bound('cumulative.band_index + 1') }} as band_upper,
         cast(cumulative.drafts_decided as {{ dbt.type_bigint() }}) as drafts_decided,
         cast(cumulative.drafts_accepted as {{ dbt.type_bigint() }}) as drafts_accepted,
-        {{ safe_divide('cumulative.drafts_accepted', 'cumulative.drafts_decided') }} as acceptance_rate,
-        cast(cumulative.drafts_at_or_above as {{ dbt.type_bigint() }}) as drafts_at_or_above,
-        {{ safe_divide('cumulative.drafts_accepted_at_or_above', 'cumulative.drafts_at_or_above') }}
+        {{ metric_value_sql('draft_acceptance_rate', prefix='cumulative.') }} as acceptance_rate,
+        cast(cumulative.drafts_decided_at_or_above as {{ dbt.type_bigint() }}) as drafts_at_or_above,
+        {{ metric_value_sql('draft_acceptance_rate', prefix='cumulative.', suffix='_at_or_above') }}
             as acceptance_at_or_above,
-        {{ safe_divide('cumulative.drafts_at_or_above', 'cumulative.intent_region_drafts_decided') }}
+        {{ safe_divide('cumulative.drafts_decided_at_or_above', 'cumulative.intent_region_drafts_decided') }}
             as coverage_at_or_above,
         thresholds_as_of.suggest_min_conf as configured_suggest_min_conf,
         thresholds_as_of.review_below_conf as configured_review_below_conf,
         cast(cumulative.drafts_accepted_at_or_above as {{ dbt.type_bigint() }}) as drafts_accepted_at_or_above,
-        {{ wilson_lower('cumulative.drafts_accepted', 'cumulative.drafts_decided') }} as acceptance_rate_lower,
-        {{ wilson_upper('cumulative.drafts_accepted', 'cumulative.drafts_decided') }} as acceptance_rate_upper,
-        {{ wilson_lower('cumulative.drafts_accepted_at_or_above', 'cumulative.drafts_at_or_above') }}
+        {{ metric_bound_sql('draft_acceptance_rate', -1, prefix='cumulative.') }} as acceptance_rate_lower,
+        {{ metric_bound_sql('draft_acceptance_rate', 1, prefix='cumulative.') }} as acceptance_rate_upper,
+        {{ metric_bound_sql('draft_acceptance_rate', -1, prefix='cumulative.', suffix='_at_or_above') }}
             as acceptance_at_or_above_lower,
-        {{ wilson_upper('cumulative.drafts_accepted_at_or_above', 'cumulative.drafts_at_or_above') }}
+        {{ metric_bound_sql('draft_acceptance_rate', 1, prefix='cumulative.', suffix='_at_or_above') }}
             as acceptance_at_or_above_upper,
         thresholds_as_of.threshold_intent as configured_threshold_intent,
         thresholds_as_of.as_of_date

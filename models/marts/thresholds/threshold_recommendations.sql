@@ -8,8 +8,8 @@
     min_band_drafts decided drafts of their own (drafts_decided of the band, not cumulative).
     A candidate's value is its band_lower, except the band holding the configured threshold, whose
     value is the configured threshold itself (max(band_lower, configured): its lower part was
-    suppressed), with the figures at the configured threshold (configured_*, computed exactly from
-    the drafts, as it need not be a band edge).
+    suppressed), with the figures at the configured threshold (configured_*, counted exactly from
+    the drafts: int_intent_thresholds__at_configured, as it need not be a band edge).
     recommended_suggest_min_conf: the lowest candidate value whose acceptance at or above it meets
     the auto-suggest acceptance target (seed kpi_targets, draft_acceptance_rate) with at least var
     min_drafts decided drafts at or above it; null when none does (and when no threshold is in force).
@@ -25,10 +25,9 @@ bands as (
 
 ),
 
-drafts as (
+at_configured as (
 
-    select * from {{ ref('fct_drafts') }}
-    where is_decided and has_known_ticket
+    select * from {{ ref('int_intent_thresholds__at_configured') }}
 
 ),
 
@@ -49,24 +48,6 @@ intent_regions as (
         max(drafts_at_or_above) as drafts_decided
     from bands
     group by intent, region
-
-),
-
-{%- set at_or_above = 'drafts.confidence_score >= intent_regions.configured_suggest_min_conf' %}
-
-at_configured as (
-
-    select
-        drafts.intent,
-        drafts.ticket_region as region,
-        {{ count_where(at_or_above) }} as configured_drafts_at_or_above,
-        {{ count_where(at_or_above ~ ' and drafts.is_accepted') }} as configured_drafts_accepted_at_or_above
-    from drafts
-    inner join intent_regions
-        on
-            drafts.intent = intent_regions.intent
-            and drafts.ticket_region = intent_regions.region
-    group by drafts.intent, drafts.ticket_region
 
 ),
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from copilot_governance.contract import CALLS, DRAFTS, TICKETS
+from copilot_governance.contract import CALLS, DRAFTS, LATENESS_ALLOWANCE_HOURS, TICKETS
 
 from . import reference as ref
 from .context import Context
@@ -37,9 +37,9 @@ OPEN_STATE, CSAT_ANSWER = "open_state", "csat_answer"
 KINDS = (IDENTICAL, UPDATE, TIE, AGENT_ACTION, OPEN_STATE, CSAT_ANSWER)
 K_IDENTICAL, K_UPDATE, K_TIE, K_AGENT_ACTION, K_OPEN_STATE, K_CSAT_ANSWER = range(len(KINDS))
 
-#: Lateness allowances (raw-sources.md v1.1): `_loaded_at` minus the row's allowance anchor.
-TICKET_ALLOWANCE = 3 * DAY  # after updated_at; a ticket's first delivery also after created_at
-EVENT_ALLOWANCE = 6 * HOUR  # calls after logged_at; drafts after drafted_at, or sent_at when sent
+#: Lateness allowances (the contract's, raw-sources.md v1.1), seconds: `_loaded_at` minus the row's allowance anchor.
+ALLOWANCE: dict[str, int] = {table: hours * HOUR for table, hours in LATENESS_ALLOWANCE_HOURS.items()}
+TICKET_ALLOWANCE = ALLOWANCE[TICKETS]  # after updated_at; a ticket's first delivery also after created_at
 #: A CSAT answer this long after the solve: the solved ticket was delivered before the answer came.
 LATE_CSAT_ANSWER = DAY
 #: The shortest loader lag of a ticket row (seconds).
@@ -68,8 +68,8 @@ def load_deadline(frame: Frame) -> np.ndarray:
     if frame.table == TICKETS:
         return frame["updated_at"] + TICKET_ALLOWANCE
     if frame.table == CALLS:
-        return frame["logged_at"] + EVENT_ALLOWANCE
-    return event_time(frame) + EVENT_ALLOWANCE
+        return frame["logged_at"] + ALLOWANCE[CALLS]  # after logged_at
+    return event_time(frame) + ALLOWANCE[DRAFTS]  # after drafted_at, or sent_at when sent
 
 
 def _ticket_lag(rng: np.random.Generator, n: int) -> np.ndarray:
@@ -91,7 +91,7 @@ def assign_loaded_at(ctx: Context, rng: np.random.Generator, frame: Frame, late:
         late_lag = rng.uniform(12 * HOUR, TICKET_ALLOWANCE, n)
     else:
         lag = np.clip(lognormal_median(rng, 15 * 60.0, 1.0, n), 60, 4 * HOUR)
-        late_lag = rng.uniform(1 * HOUR, EVENT_ALLOWANCE, n)
+        late_lag = rng.uniform(1 * HOUR, ALLOWANCE[frame.table], n)
     is_late = (rng.random(n) < LATE_RATE) if late else np.zeros(n, dtype=bool)
     lag = np.where(is_late, late_lag, lag).astype(np.int64)
     loaded = np.minimum(np.minimum(event + lag, load_deadline(frame)), ctx.load_cap)

@@ -9,6 +9,19 @@ from __future__ import annotations
 
 import numpy as np
 
+from copilot_governance.contract import CALLS, DRAFTS, TICKETS, allowed_values
+
+
+def _enum(table: str, column: str, *invalid: str) -> tuple[str, ...]:
+    """The contract's enum of a column, in its order, then the invalid values the bad-input plant uses."""
+    return (*allowed_values(table, column), *invalid)
+
+
+def _codes(vocabulary: tuple[str, ...], *values: str) -> tuple[int, ...]:
+    """The codes of the values the generator gives a meaning (fails at import if the contract drops one)."""
+    return tuple(vocabulary.index(v) for v in values)
+
+
 # --- queues -------------------------------------------------------------------------------------
 QUEUES = (
     "billing",
@@ -133,14 +146,16 @@ MINOR_EDIT_SHARE = 0.28  # of the accepted-or-minor outcomes
 REJECT_SHARE = 0.55  # of the other outcomes (the rest are major edits)
 MINOR_EDIT_MAX = 0.20
 
-SUGGESTION_MODES = ("auto_suggest", "human_review", "suppressed", "auto")  # "auto": invalid
-M_AUTO, M_REVIEW, M_SUPPRESSED, M_INVALID = range(4)
-AGENT_ACTIONS = ("accepted", "edited", "rejected", "approved")  # "approved": invalid
-A_ACCEPTED, A_EDITED, A_REJECTED, A_INVALID = range(4)
-RESOLVED_BY = ("agent", "self_service", "bot")  # "bot": invalid
-RB_AGENT, RB_SELF, RB_INVALID = range(3)
-SATISFACTION = ("good", "bad", "offered", "GOOD")  # "GOOD": invalid (case)
-S_GOOD, S_BAD, S_OFFERED, S_INVALID = range(4)
+SUGGESTION_MODES = _enum(DRAFTS, "suggestion_mode", "auto")  # "auto": invalid
+M_AUTO, M_REVIEW, M_SUPPRESSED, M_INVALID = _codes(
+    SUGGESTION_MODES, "auto_suggest", "human_review", "suppressed", "auto"
+)
+AGENT_ACTIONS = _enum(DRAFTS, "agent_action", "approved")  # "approved": invalid
+A_ACCEPTED, A_EDITED, A_REJECTED, A_INVALID = _codes(AGENT_ACTIONS, "accepted", "edited", "rejected", "approved")
+RESOLVED_BY = _enum(TICKETS, "resolved_by", "bot")  # "bot": invalid
+RB_AGENT, RB_SELF, RB_INVALID = _codes(RESOLVED_BY, "agent", "self_service", "bot")
+SATISFACTION = _enum(TICKETS, "satisfaction_rating", "GOOD")  # "GOOD": invalid (case)
+S_GOOD, S_BAD, S_OFFERED, S_INVALID = _codes(SATISFACTION, "good", "bad", "offered", "GOOD")
 
 # --- prompt calls ---------------------------------------------------------------------------------
 MODELS = ("gpt-4o", "gpt-4o-mini", "gpt-4.1-mini")  # gpt-4.1-mini: unmapped
@@ -148,8 +163,10 @@ MODEL_4O_SHARE = 0.70
 M_GPT41_MINI = 2
 LATENCY_MEDIAN_MS = np.array([1200.0, 850.0, 950.0])
 LATENCY_SIGMA = 0.42
-CALL_STATUS = ("ok", "error", "timeout", "filtered", "succeeded")  # "succeeded": invalid
-ST_OK, ST_ERROR, ST_TIMEOUT, ST_FILTERED, ST_INVALID = range(5)
+CALL_STATUS = _enum(CALLS, "status", "succeeded")  # "succeeded": invalid
+ST_OK, ST_ERROR, ST_TIMEOUT, ST_FILTERED, ST_INVALID = _codes(
+    CALL_STATUS, "ok", "error", "timeout", "filtered", "succeeded"
+)
 FAILED_CALL_RATE = 0.047  # extra calls without a draft, per draft
 FAILED_STATUS_P = np.array([0.47, 0.42, 0.11])  # error, timeout, filtered
 PII_RATE = 0.08

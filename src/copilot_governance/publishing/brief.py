@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 import duckdb
 
+from copilot_governance.metric_registry import load_registry
 from copilot_governance.publishing.formatting import METRICS, difference, figure, signed
 
 #: The scorecard metrics the brief shows (the playbook's agenda: AHT, CSAT, deflection, escalation),
@@ -225,9 +226,9 @@ def _completeness(con: duckdb.DuckDBPyConnection, brief: Brief) -> None:
         brief.completeness.append(
             f"{d.pilot_id}: the as-of window is {loaded}; KPIs evaluated through {d.evaluated_through}."
         )
-    unreconciled = query_rows(con, "select source_table from audit.load_reconciliation where not is_reconciled")
+    unreconciled = query_rows(con, "select source_table from audit.audit_load_reconciliation where not is_reconciled")
     quarantined = query_rows(
-        con, "select source_table, count(*) as n from audit.quarantined_rows group by source_table order by 1"
+        con, "select source_table, count(*) as n from audit.audit_quarantined_rows group by source_table order by 1"
     )
     if unreconciled:
         tables = ", ".join(r["source_table"] for r in unreconciled)
@@ -332,27 +333,26 @@ def _changes(con: duckdb.DuckDBPyConnection, brief: Brief) -> None:
                 brief.changes.append(f"{rule} {scope}: {what}")
         if len(brief.changes) == 0:
             brief.changes.append(f"No rollback rule changed status since {yesterday}.")
+    # AHT, CSAT and acceptance of the copilot arm, paired as the metric registry pairs them
+    moved = [load_registry().metric(name) for name in ("aht_seconds", "csat_pct", "draft_acceptance_rate")]
+    columns = dict.fromkeys(column for m in moved for column in (m.numerator, m.denominator))
     kpis = query_rows(
         con,
-        "select kpi_date, sum(aht_tickets) as aht_n, sum(handle_time_seconds_total) as aht_sum, "
-        "sum(csat_responses) as csat_n, sum(csat_good_responses) as csat_good, "
-        "sum(drafts_decided) as decided, sum(drafts_accepted) as accepted "
+        "select kpi_date, " + ", ".join(f"sum({column}) as {column}" for column in columns) + " "
         "from marts.pilot_kpis_daily where copilot_enabled and kpi_date in (?, ?) group by kpi_date",
         [brief.as_of, yesterday],
     )
     by_day = {r["kpi_date"]: r for r in kpis}
     if brief.as_of in by_day and yesterday in by_day:
         t, y = by_day[brief.as_of], by_day[yesterday]
-        pairs = [
-            ("AHT", "s", t["aht_sum"], t["aht_n"], y["aht_sum"], y["aht_n"], 1.0),
-            ("CSAT", "pts", t["csat_good"], t["csat_n"], y["csat_good"], y["csat_n"], 100.0),
-            ("Acceptance", "rate", t["accepted"], t["decided"], y["accepted"], y["decided"], 1.0),
-        ]
         moves = []
-        for name, unit, tn, td, yn, yd, scale in pairs:
-            if td and yd:
+        for m in moved:
+            name, unit = METRICS[m.name]
+            now, then = m.value(t[m.numerator], t[m.denominator]), m.value(y[m.numerator], y[m.denominator])
+            if now is not None and then is not None:
                 moves.append(
-                    f"{name} {figure(scale * yn / yd, unit)} -> {figure(scale * tn / td, unit)} (n {yd:,} -> {td:,})"
+                    f"{name} {figure(then, unit)} -> {figure(now, unit)} "
+                    f"(n {y[m.denominator]:,} -> {t[m.denominator]:,})"
                 )
         if moves:
             brief.changes.append("Copilot arm, all queues, day over day (single days are noisy): " + "; ".join(moves))

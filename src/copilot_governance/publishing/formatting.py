@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import math
 
+from copilot_governance.metric_registry import load_registry
+
 #: Display name and unit of each metric the outputs show (metrics.md names).
 METRICS = {
     "aht_seconds": ("AHT", "s"),
@@ -18,8 +20,12 @@ METRICS = {
     "residency_violations": ("Residency violations", "count"),
     "srm_p_value": ("Assignment (SRM) p-value", "p"),
 }
-#: Metrics where lower is better (for colouring a delta).
-LOWER_IS_BETTER = {"aht_seconds", "escalation_rate", "draft_latency_p95_ms", "residency_violations"}
+#: Metrics where lower is better (for colouring a delta): the metric registry's, and the go/no-go's
+#: latency and residency criteria (measured values, not registry ratios).
+LOWER_IS_BETTER = frozenset({m.name for m in load_registry().metrics.values() if m.is_lower_better}) | {
+    "draft_latency_p95_ms",
+    "residency_violations",
+}
 
 
 def unit_of(metric: str) -> str:

@@ -27,18 +27,14 @@ from typing import Any
 import duckdb
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from copilot_governance.metric_registry import load_registry
 from copilot_governance.publishing import charts
 from copilot_governance.publishing.brief import BriefError, check_as_of, control_words, query_rows, read_marts
 from copilot_governance.publishing.formatting import LOWER_IS_BETTER, figure, name_of, percent_change, unit_of
 
-#: The agenda's metric deltas (AHT, CSAT, deflection, escalation): pilot_kpis_daily's numerator and
-#: denominator columns and scale.
-DAILY_METRICS = {
-    "aht_seconds": ("handle_time_seconds_total", "aht_tickets", 1.0),
-    "csat_pct": ("csat_good_responses", "csat_responses", 100.0),
-    "deflection_rate": ("deflected_tickets", "tickets_solved", 1.0),
-    "escalation_rate": ("escalated_tickets", "agent_tickets_solved", 1.0),
-}
+#: The agenda's metric deltas (AHT, CSAT, deflection, escalation); their numerator and denominator
+#: columns of pilot_kpis_daily and their scale come from the metric registry.
+DAILY_METRICS = ("aht_seconds", "csat_pct", "deflection_rate", "escalation_rate")
 ANNOTATED_TICKETS = 20
 
 
@@ -282,7 +278,9 @@ def _daily(con: duckdb.DuckDBPyConnection, report: Report) -> None:
     start, end = min(r["pilot_start_date"] for r in card), max(r["pilot_end_date"] for r in card)
     b_start, b_end = min(r["baseline_start_date"] for r in card), max(r["baseline_end_date"] for r in card)
     scope, params = _scope_filter(report)
-    sums = ", ".join(f"sum({n}) as {n}, sum({d}) as {d}" for n, d, _ in DAILY_METRICS.values())
+    metrics = [load_registry().metric(name) for name in DAILY_METRICS]
+    columns = dict.fromkeys(column for m in metrics for column in (m.numerator, m.denominator))
+    sums = ", ".join(f"sum({column}) as {column}" for column in columns)
     days = query_rows(
         con,
         f"select kpi_date, copilot_enabled, {sums} from marts.pilot_kpis_daily where {scope} "
@@ -295,12 +293,13 @@ def _daily(con: duckdb.DuckDBPyConnection, report: Report) -> None:
         [*params, b_start, b_end],
     )[0]
     rows = []
-    for metric, (num, den, scale) in DAILY_METRICS.items():
-        base = scale * baseline[num] / baseline[den] if baseline[den] else None
+    for m in metrics:
+        metric, num, den = m.name, m.numerator, m.denominator
+        base = m.value(baseline[num], baseline[den])
         series = []
         for arm, label, colour in ((True, "pilot arm", charts.PILOT_COLOUR), (False, "control", charts.CONTROL_COLOUR)):
             points = [d for d in days if d["copilot_enabled"] is arm]
-            values = [scale * d[num] / d[den] if d[den] else None for d in points]
+            values = [m.value(d[num], d[den]) for d in points]
             series.append(charts.Series(label, [d["kpi_date"] for d in points], values, colour))
             rows.extend(
                 {

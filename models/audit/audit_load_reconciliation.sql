@@ -20,17 +20,20 @@ with
 
 {{ table.source_table }}_base as (
 
+    -- counts cast to bigint: the contract's type (a sum is a wider integer on some engines)
     select
-        coalesce(
+        cast(coalesce(
             sum(case when is_quarantined_on_its_own then 1 else delivery_count end), 0
-        ) as rows_read,
-        coalesce(
+        ) as {{ dbt.type_bigint() }}) as rows_read,
+        cast(coalesce(
             {{ count_where('not is_quarantined_on_its_own and failed_rule_count > 0') }}, 0
-        ) as latest_deliveries_quarantined,
-        coalesce(
+        ) as {{ dbt.type_bigint() }}) as latest_deliveries_quarantined,
+        cast(coalesce(
             sum(case when not is_quarantined_on_its_own then delivery_count - 1 end), 0
-        ) as superseded_deliveries,
-        coalesce({{ count_where('is_quarantined_on_its_own') }}, 0) as rows_quarantined_on_own
+        ) as {{ dbt.type_bigint() }}) as superseded_deliveries,
+        cast(
+            coalesce({{ count_where('is_quarantined_on_its_own') }}, 0) as {{ dbt.type_bigint() }}
+        ) as rows_quarantined_on_own
     from {{ ref(table.base) }}
 
 ),
