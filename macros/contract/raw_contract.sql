@@ -1,6 +1,6 @@
 {#-
     The raw source contract (shared/contract/raw-sources.md, v1.1) is data, written once in
-    models/staging/copilot/_copilot__sources.yml: `config.meta.contract` of the source copilot_raw (the
+    models/staging/copilot_raw/_copilot__sources.yml: `config.meta.contract` of the source copilot_raw (the
     key whitespace, the value ranges, the plausibility limits), of each table (key, key references,
     delivery tie-breaks, event timestamp, lateness allowance, whether rows are expected before a pilot
     starts, base and staged models, row rules) and of each column (type, nullability, enum, range,
@@ -47,7 +47,7 @@
     {%- endfor -%}
     {%- if view.tables | length != found | length or view != rendered -%}
         {{ exceptions.raise_compiler_error(
-            "raw_contract: the raw source contract in the graph (models/staging/copilot/_copilot__sources.yml)"
+            "raw_contract: the raw source contract in the graph (models/staging/copilot_raw/_copilot__sources.yml)"
             ~ " differs from its rendering macros/contract/raw_contract_rendered.sql, which dbt parsed the"
             ~ " models and runs the unit tests with: run python -m copilot_governance.contract --write-docs"
             ~ " and re-run") }}

@@ -1,5 +1,5 @@
 {#-
-    Rendered from the raw source contract (models/staging/copilot/_copilot__sources.yml) by
+    Rendered from the raw source contract (models/staging/copilot_raw/_copilot__sources.yml) by
     python -m copilot_governance.contract --write-docs: edit the contract, never this file.
     The contract as the macros read it from dbt's graph (raw_contract_view), for the two moments dbt has no
     graph: while it parses, when each model's refs are recorded (a model that loops over

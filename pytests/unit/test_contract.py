@@ -1,4 +1,4 @@
-"""The raw source contract is written once (models/staging/copilot/_copilot__sources.yml): its
+"""The raw source contract is written once (models/staging/copilot_raw/_copilot__sources.yml): its
 renderings (docs/contract.md, and the macros' copy for parse time and unit tests) are never stale,
 no other file holds a second copy, and the YAML says what shared/contract/raw-sources.md says
 (checked against that text, where it is there, and against the independent reading of

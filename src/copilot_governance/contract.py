@@ -1,6 +1,6 @@
 """The raw source contract (shared/contract/raw-sources.md, v1.1), read from its one machine-readable copy.
 
-The contract is written once, in the dbt project's sources file (`models/staging/copilot/
+The contract is written once, in the dbt project's sources file (`models/staging/copilot_raw/
 _copilot__sources.yml`, source `copilot_raw`): `config.meta.contract` of the source (what the three
 tables share: the key whitespace, the value ranges, the plausibility limits the rules read), of each
 table (key, key references, delivery tie-breaks, event timestamp, lateness allowance, base and
@@ -40,7 +40,7 @@ from copilot_governance.paths import project_root
 RAW_SCHEMA = "raw"
 
 #: The contract's one copy and the dbt source that holds it, relative to the project root.
-SOURCES_YAML = Path("models/staging/copilot/_copilot__sources.yml")
+SOURCES_YAML = Path("models/staging/copilot_raw/_copilot__sources.yml")
 SOURCE_NAME = "copilot_raw"
 #: Its renderings: the project's contract documentation and dbt's parse-time dependency list.
 DOCS_FILE = Path("docs/contract.md")

@@ -7,7 +7,7 @@ gx/expectations/, and one validation definition and one checkpoint per target an
 results, Data Docs) is git-ignored by gx/.gitignore.
 
 Everything but gx/uncommitted is written by `write_project` from the raw source contract (read by
-`contract.py` from models/staging/copilot/_copilot__sources.yml) and the plausibility limits seed,
+`contract.py` from models/staging/copilot_raw/_copilot__sources.yml) and the plausibility limits seed,
 with ids derived from names, so regenerating gives the same files byte for byte
 (`copilot-governance validate --write-suites`; a unit test fails when the stored files drift).
 
