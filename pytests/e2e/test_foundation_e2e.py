@@ -243,23 +243,28 @@ def test_unmapped_values_list_exactly_the_new_values(con, raw, built):
 
 
 def test_reconciliation_fails_when_a_row_goes_missing(built, tmp_path):
-    """Tamper with the built warehouse: a latest delivery lost between the raw table and staging."""
+    """Tamper with the built warehouse: a latest delivery lost between the raw table and staging.
+    The reconciliation counts what the base models record, so the lost row leaves it balanced; its
+    proof against the raw tables (assert_load_reconciliation_counts_raw_rows) fails, naming the
+    table and both counts."""
     copy = tmp_path / "tampered.duckdb"
     copy.write_bytes(built.db_path.read_bytes())
     with duckdb.connect(str(copy)) as con:
+        raw_rows = con.execute("select count(*) from raw.zs_prompt_logs").fetchall()[0][0]
         con.execute(
             "delete from staging.base_copilot__prompt_logs where prompt_id = "
-            "(select min(prompt_id) from staging.base_copilot__prompt_logs where failed_rule_count = 0)"
+            "(select min(prompt_id) from staging.base_copilot__prompt_logs "
+            "where failed_rule_count = 0 and delivery_count = 1)"
         )
     result = run_dbt(["build", "--select", "audit_load_reconciliation"], copy, tmp_path)
     assert result.returncode != 0
     failing = result.failing("fail")
-    assert len(failing) == 1 and "audit_load_reconciliation_is_reconciled" in failing[0], failing
+    assert len(failing) == 1 and "assert_load_reconciliation_counts_raw_rows" in failing[0], failing
     with duckdb.connect(str(copy), read_only=True) as con:
-        reconciled = dict(
-            con.execute("select source_table, is_reconciled from audit.audit_load_reconciliation").fetchall()
-        )
-    assert reconciled == {"zs_ticket_outcomes": True, "zs_prompt_logs": False, "zs_draft_confidence": True}
+        evidence = con.execute(
+            "select source_table, raw_rows, rows_read from audit.assert_load_reconciliation_counts_raw_rows"
+        ).fetchall()
+    assert evidence == [("zs_prompt_logs", raw_rows, raw_rows - 1)]
 
 
 def test_bad_variable_stops_the_run_before_any_model(built, tmp_path):
