@@ -21,7 +21,9 @@
 {% macro project_var_spec(name) %}
     {%- set specs = project_var_specs() -%}
     {%- if name not in specs -%}
-        {{ exceptions.raise_compiler_error("project_var: '" ~ name ~ "' is not in the table of vars (dbt_project.yml vars.project_vars).") }}
+        {{ exceptions.raise_compiler_error(
+            "project_var: '" ~ name ~ "' is not in the table of vars (dbt_project.yml vars.project_vars)."
+        ) }}
     {%- endif -%}
     {{ return(specs[name]) }}
 {% endmacro %}
@@ -44,7 +46,10 @@
 {% endmacro %}
 
 
-{#- A value checked against its spec: {'value': the validated value} or {'error': the message that says what to fix}. -#}
+{#-
+    A value checked against its spec: {'value': the validated value} or {'error': the message that
+    says what to fix}.
+-#}
 {% macro project_var_check(spec, given, source) %}
     {#- unset: no value, or an empty one (an env var set to ''); whitespace is a value, and checked -#}
     {%- set is_unset = given is none or (given is string and given == '') -%}
@@ -69,12 +74,14 @@
     {%- set text = raw | string | trim -%}
     {%- set pattern = '-?[0-9]+' if whole else '-?([0-9]+([.][0-9]*)?|[.][0-9]+)' -%}
     {%- if raw is boolean or raw is none or not modules.re.fullmatch(pattern, text) -%}
-        {{ return({'error': "Invalid value for " ~ source ~ ": '" ~ raw ~ "'. Expected a " ~ ('whole number' if whole else 'number')
-            ~ " from " ~ spec.min ~ " to " ~ spec.max ~ ", e.g. --vars '{" ~ spec.name ~ ": " ~ spec.default ~ "}'."}) }}
+        {{ return({'error': "Invalid value for " ~ source ~ ": '" ~ raw ~ "'. Expected a "
+            ~ ('whole number' if whole else 'number') ~ " from " ~ spec.min ~ " to " ~ spec.max
+            ~ ", e.g. --vars '{" ~ spec.name ~ ": " ~ spec.default ~ "}'."}) }}
     {%- endif -%}
     {%- set value = (text | int) if whole else (text | float) -%}
     {%- if value < spec.min or value > spec.max -%}
-        {{ return({'error': "Invalid value for " ~ source ~ ": " ~ value ~ " is outside " ~ spec.min ~ " to " ~ spec.max ~ "."}) }}
+        {{ return({'error': "Invalid value for " ~ source ~ ": " ~ value
+            ~ " is outside " ~ spec.min ~ " to " ~ spec.max ~ "."}) }}
     {%- endif -%}
     {{ return({'value': value}) }}
 {% endmacro %}
@@ -124,18 +131,21 @@
 {#- A 'YYYY-MM-DD[ HH:MM[:SS]]' UTC timestamp (a T between date and time is accepted) from spec.min on. -#}
 {% macro project_var_parse_timestamp(spec, raw, source) %}
     {%- set text = raw | string | trim | replace('T', ' ') -%}
-    {%- set match = modules.re.fullmatch('([0-9]{4})-([0-9]{2})-([0-9]{2})( ([0-9]{2}):([0-9]{2})(:([0-9]{2}))?)?', text) -%}
+    {%- set timestamp_pattern = '([0-9]{4})-([0-9]{2})-([0-9]{2})( ([0-9]{2}):([0-9]{2})(:([0-9]{2}))?)?' -%}
+    {%- set match = modules.re.fullmatch(timestamp_pattern, text) -%}
     {%- set ns = namespace(valid=false, text='') -%}
     {%- if match -%}
         {%- set year, month, day = match.group(1) | int, match.group(2) | int, match.group(3) | int -%}
-        {%- set hour, minute, second = (match.group(5) or 0) | int, (match.group(6) or 0) | int, (match.group(8) or 0) | int -%}
+        {%- set hour = (match.group(5) or 0) | int -%}
+        {%- set minute = (match.group(6) or 0) | int -%}
+        {%- set second = (match.group(8) or 0) | int -%}
         {%- set ns.text = '%04d-%02d-%02d %02d:%02d:%02d' | format(year, month, day, hour, minute, second) -%}
         {%- set ns.valid = hour < 24 and minute < 60 and second < 60 and ns.text >= spec.min
             and project_var_is_calendar_day(year, month, day) -%}
     {%- endif -%}
     {%- if not ns.valid -%}
-        {{ return({'error': "Invalid value for " ~ source ~ ": '" ~ raw ~ "'. Expected a UTC timestamp from " ~ spec.min[:4] ~ " on as "
-            ~ "'YYYY-MM-DD HH:MM:SS', e.g. --vars '{" ~ spec.name ~ ": \"2026-11-24 06:00:00\"}'."}) }}
+        {{ return({'error': "Invalid value for " ~ source ~ ": '" ~ raw ~ "'. Expected a UTC timestamp from "
+            ~ spec.min[:4] ~ " on as 'YYYY-MM-DD HH:MM:SS', e.g. --vars '{" ~ spec.name ~ ": \"2026-11-24 06:00:00\"}'."}) }}
     {%- endif -%}
     {{ return({'value': ns.text}) }}
 {% endmacro %}
@@ -152,8 +162,8 @@
     {#- fullmatch: '$' alone would let a trailing line feed through -#}
     {%- if not modules.re.fullmatch('[A-Za-z_][A-Za-z0-9_$]{0,254}', text) -%}
         {%- set shown = (text[:60] ~ '...') if text | length > 60 else text -%}
-        {{ return({'error': "Invalid value for " ~ source ~ ": " ~ (shown | tojson) ~ " is not an identifier. Expected a letter or underscore, "
-            ~ "then letters, digits, underscores or $ (at most 255 characters), e.g. " ~ spec.default ~ "."}) }}
+        {{ return({'error': "Invalid value for " ~ source ~ ": " ~ (shown | tojson)
+            ~ " is not an identifier. Expected a letter or underscore, then letters, digits, underscores or $ (at most 255 characters), e.g. " ~ spec.default ~ "."}) }}
     {%- endif -%}
     {{ return({'value': text}) }}
 {% endmacro %}

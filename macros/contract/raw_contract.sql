@@ -208,7 +208,11 @@
         'on_its_own': true,
     }) -%}
     {%- for pair in contract.not_before -%}
-        {%- do rules.append({'rule': pair.rule, 'condition': pair.column ~ ' < ' ~ pair.reference, 'on_its_own': false}) -%}
+        {%- do rules.append({
+            'rule': pair.rule,
+            'condition': pair.column ~ ' < ' ~ pair.reference,
+            'on_its_own': false,
+        }) -%}
     {%- endfor -%}
     {%- for column, allowed in contract.enums.items() -%}
         {%- do rules.append({
@@ -229,23 +233,15 @@
 
 
 {#-
-    The plausibility limits the contract reads (values: seed plausibility_limits, raw-sources.md v1.1)
-    as one row with a column per limit (plausibility_<limit_name>), for a cross join: the rules compare
-    values with them.
+    The names of the plausibility limits the contract reads (values: seed plausibility_limits,
+    raw-sources.md v1.1); checked_latest_deliveries reads them as one row with a column per limit
+    (plausibility_<limit_name>), for a cross join: the rules compare values with them.
 -#}
 {% macro plausibility_limit_names() %}
     {{ return(raw_contract_view().contract.get('plausibility_limits', [])) }}
 {% endmacro %}
 
 
-{% macro plausibility_limits_row() %}
-    select
-        {% for name in plausibility_limit_names() -%}
-        max(case when limit_name = '{{ name }}' then limit_value end) as plausibility_{{ name }}
-        {%- if not loop.last %},{% endif %}
-        {% endfor %}
-    from {{ ref('plausibility_limits') }}
-{% endmacro %}
 
 
 {#-
@@ -270,94 +266,116 @@
     {%- for column in contract.tie_breakers -%}
         {%- do order_by.append(column ~ ' desc nulls last') -%}
     {%- endfor -%}
-    {%- for column in contract.columns if column not in ['_loaded_at'] + contract.tie_breakers -%}
+    {%- set ordered_first = contract.tie_breakers + ['_loaded_at'] -%}
+    {%- for column in contract.columns if column not in ordered_first -%}
         {%- do order_by.append(column ~ ' desc nulls last') -%}
     {%- endfor -%}
-    {%- set own_rules = rules | selectattr('on_its_own') | list -%}
-
-with
-
-source_rows as (
-
-    select
-        {% for column in contract.columns -%}
+    {%- set source_columns = [] -%}
+    {%- set row_values = [] -%}
+    {%- for column in contract.columns -%}
         {%- if column in text_columns -%}
-        {{ try_cast_text(column, raw_contract_sql_type(contract.types[column])) }} as {{ column }},
-        {{ column }} as {{ column }}__as_text
+            {%- do source_columns.append(
+                try_cast_text(column, raw_contract_sql_type(contract.types[column])) ~ ' as ' ~ column
+            ) -%}
+            {%- do source_columns.append(column ~ ' as ' ~ column ~ '__as_text') -%}
+            {%- do row_values.append("coalesce(" ~ column ~ "__as_text, '<null>')") -%}
+            {%- if not loop.last %}{% do row_values.append("'|'") %}{% endif -%}
         {%- else -%}
-        {{ column }}
+            {%- do source_columns.append(column) -%}
+            {%- do row_values.append("coalesce(cast(" ~ column ~ " as " ~ dbt.type_string() ~ "), '<null>')") -%}
+            {%- if not loop.last %}{% do row_values.append("'|'") %}{% endif -%}
         {%- endif -%}
-        {%- if not loop.last %},{% endif %}
-        {% endfor %}
-    from {{ source_relation }}
+    {%- endfor -%}
+    {%- set limit_columns = [] -%}
+    {%- for name in plausibility_limit_names() -%}
+        {%- do limit_columns.append(
+            "max(case when limit_name = '" ~ name ~ "' then limit_value end) as plausibility_" ~ name
+        ) -%}
+    {%- endfor -%}
+    {%- set own_conditions = rules | selectattr('on_its_own') | map(attribute='condition') | list -%}
+    {%- set rule_counts = [] -%}
+    {%- set rule_codes = [] -%}
+    {%- for rule in rules -%}
+        {%- do rule_counts.append('case when ' ~ rule.condition ~ ' then 1 else 0 end') -%}
+        {%- do rule_codes.append('case when ' ~ rule.condition ~ " then '" ~ rule.rule ~ ",' else '' end") -%}
+    {%- endfor %}
+    with
 
-),
+    source_rows as (
 
-plausibility as (
+        select
+            {{ source_columns | join(',\n            ') }}
+        from {{ source_relation }}
 
-    {{ plausibility_limits_row() }}
+    ),
 
-),
+    plausibility as (
 
-flagged as (
+        select
+            {{ limit_columns | join(',\n            ') }}
+        from {{ ref('plausibility_limits') }}
 
-    select
-        source_rows.*,
-        plausibility.*,
-        coalesce(
-            {% for rule in own_rules -%}
-            {{ rule.condition }}
-            {%- if not loop.last %} or {% endif %}
-            {% endfor %}, false
-        ) as is_quarantined_on_its_own
-    from source_rows
-    cross join plausibility
+    ),
 
-),
+    flagged as (
 
-ranked as (
+        select
+            source_rows.*,
+            plausibility.*,
+            coalesce({{ own_conditions | join(' or ') }}, false) as is_quarantined_on_its_own
+        from source_rows
+        cross join plausibility
 
-    select
-        *,
-        row_number() over (
-            partition by {{ key }}
-            order by case when is_quarantined_on_its_own then 1 else 0 end, {{ order_by | join(', ') }}
-        ) as delivery_rank,
-        count(case when not is_quarantined_on_its_own then 1 end) over (partition by {{ key }}) as delivery_count,
-        min(case when not is_quarantined_on_its_own then _loaded_at end) over (partition by {{ key }}) as first_loaded_at
-    from flagged
+    ),
 
-),
+    ranked as (
 
-latest as (
+        select
+            *,
+            row_number() over (
+                partition by {{ key }}
+                order by case when is_quarantined_on_its_own then 1 else 0 end, {{ order_by | join(', ') }}
+            ) as delivery_rank,
+            count(case when not is_quarantined_on_its_own then 1 end) over (
+                partition by {{ key }}
+            ) as delivery_count,
+            min(case when not is_quarantined_on_its_own then _loaded_at end) over (
+                partition by {{ key }}
+            ) as first_loaded_at
+        from flagged
 
-    select * from ranked
-    where is_quarantined_on_its_own or delivery_rank = 1
+    ),
 
-),
+    latest as (
 
-checked as (
+        select
+            *,
+            case
+                when is_quarantined_on_its_own
+                    then {{ dbt.concat(["'quarantined:'", dbt.hash(dbt.concat(row_values))]) }}
+                else cast({{ key }} as {{ dbt.type_string() }})
+            end as row_key
+        from ranked
+        where is_quarantined_on_its_own or delivery_rank = 1
 
-    select
-        {{ contract.columns | join(',\n        ') }},
-        is_quarantined_on_its_own,
-        delivery_count,
-        case when is_quarantined_on_its_own then null else first_loaded_at end as first_loaded_at,
-        {% for rule in rules -%}
-        case when {{ rule.condition }} then 1 else 0 end
-        {%- if not loop.last %} + {% endif %}
-        {% endfor %} as failed_rule_count,
-        rtrim(
-            {% for rule in rules -%}
-            case when {{ rule.condition }} then '{{ rule.rule }},' else '' end
-            {%- if not loop.last %} || {% endif %}
-            {% endfor %}, ','
-        ) as failed_rules
-    from latest
+    ),
 
-)
+    checked as (
 
-select * from checked
+        select
+            {{ contract.columns | join(',\n            ') }},
+            row_key,
+            row_number() over (partition by row_key order by {{ order_by | join(', ') }}) as copy_number,
+            is_quarantined_on_its_own,
+            delivery_count,
+            case when is_quarantined_on_its_own then null else first_loaded_at end as first_loaded_at,
+            {{ rule_counts | join(' + ') }} as failed_rule_count,
+            rtrim({{ rule_codes | join(' || ') }}, ',') as failed_rules
+        from latest
+
+    )
+
+    select * from checked
 {% endmacro %}
 
 

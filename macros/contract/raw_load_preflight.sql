@@ -30,7 +30,8 @@
     {%- set base = modules.re.sub('\\(.*$', '', dtype) | trim -%}
     {%- set scale_match = modules.re.search(',\\s*([0-9]+)\\s*\\)', dtype) -%}
     {%- set scale = (scale_match.group(1) | int) if scale_match else (column.numeric_scale or 0) -%}
-    {%- if column.is_string() or base in ['VARCHAR', 'TEXT', 'STRING', 'CHAR', 'CHARACTER', 'CHARACTER VARYING', 'BPCHAR'] -%}
+    {%- set text_types = ['VARCHAR', 'TEXT', 'STRING', 'CHAR', 'CHARACTER', 'CHARACTER VARYING', 'BPCHAR'] -%}
+    {%- if column.is_string() or base in text_types -%}
         {{ return('varchar') }}
     {%- elif base in ['BOOLEAN', 'BOOL', 'LOGICAL'] -%}
         {{ return('boolean') }}
@@ -90,12 +91,16 @@
 {% endmacro %}
 
 
-{#- Where the pre-flight looked, in words: the DuckDB file and schema, or the Snowflake account, database and schema. -#}
+{#-
+    Where the pre-flight looked, in words: the DuckDB file and schema, or the Snowflake account,
+    database and schema.
+-#}
 {% macro raw_load_location() %}
     {%- if target.type == 'duckdb' -%}
         {{ return("DuckDB file " ~ target.path ~ ", schema " ~ project_var('raw_schema')) }}
     {%- endif -%}
-    {{ return(target.type ~ " account " ~ (target.account or '?') ~ ", " ~ project_var('raw_database') ~ "." ~ project_var('raw_schema')) }}
+    {{ return(target.type ~ " account " ~ (target.account or '?') ~ ", "
+        ~ project_var('raw_database') ~ "." ~ project_var('raw_schema')) }}
 {% endmacro %}
 
 
@@ -145,7 +150,8 @@
     {%- for source_node in graph.sources.values() if source_node.source_name == 'copilot_raw' -%}
         {%- set ns.has_source = true -%}
     {%- endfor -%}
-    {%- for unique_id in selected if ns.has_source and (unique_id.startswith('model.') or unique_id.startswith('source.')) -%}
+    {%- set reading_kinds = ('model.', 'source.') -%}
+    {%- for unique_id in selected if ns.has_source and unique_id.startswith(reading_kinds) -%}
         {%- set ns.reads_load = true -%}
     {%- endfor -%}
     {%- if not ns.reads_load -%}

@@ -22,6 +22,7 @@
         {{- return('') -}}
     {%- endif -%}
     {#- an unquoted Snowflake identifier means its upper-case form: quoted, it must be spelled so -#}
-    {{- return('grant usage on schema ' ~ adapter.quote(target.database | upper) ~ '.' ~ adapter.quote(marts_schema | upper)
-        ~ ' to role ' ~ adapter.quote(project_var('analyst_role') | upper)) -}}
+    {%- set schema_name = adapter.quote(target.database | upper) ~ '.' ~ adapter.quote(marts_schema | upper) -%}
+    {%- set role_name = adapter.quote(project_var('analyst_role') | upper) -%}
+    {{- return('grant usage on schema ' ~ schema_name ~ ' to role ' ~ role_name) -}}
 {% endmacro %}

@@ -5,15 +5,20 @@
 -#}
 {% macro integer_series(digits=2) %}
     {%- set parts = [] -%}
+    {%- set tables = [] -%}
     {%- for i in range(digits) -%}
         {%- do parts.append('d' ~ i ~ '.n * ' ~ (10 ** i)) -%}
-    {%- endfor -%}
-    select {{ parts | join(' + ') }} as n
-    from
-    {%- for i in range(digits) %}
-        (
-            select 0 as n union all select 1 union all select 2 union all select 3 union all select 4
-            union all select 5 union all select 6 union all select 7 union all select 8 union all select 9
-        ) as d{{ i }}{% if not loop.last %} cross join{% endif %}
+        {%- do tables.append('digits as d' ~ i) -%}
     {%- endfor %}
+    with
+
+    digits as (
+
+        select ten.n
+        from (values (0), (1), (2), (3), (4), (5), (6), (7), (8), (9)) as ten (n)
+
+    )
+
+    select {{ parts | join(' + ') }} as n
+    from {{ tables | join(' cross join ') }}
 {% endmacro %}

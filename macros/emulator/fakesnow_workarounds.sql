@@ -24,14 +24,11 @@
     {%- if is_snowflake_emulator() -%}
         {%- set contract_config = config.get('contract') -%}
         {%- if contract_config.enforced -%}
-            {{- get_assert_columns_equivalent(compiled_code) -}}
+            {%- do get_assert_columns_equivalent(compiled_code) -%}
             {%- set compiled_code = get_select_subquery(compiled_code) -%}
         {%- endif -%}
-        create or replace table {{ relation }}
-            {%- if contract_config.enforced %}
-            {{ get_table_columns_and_constraints() }}
-            {%- endif %}
-        as (
+        {%- set columns = get_table_columns_and_constraints() if contract_config.enforced else '' %}
+        create or replace table {{ relation }} {{ columns }} as (
             {{ compiled_code }}
         );
     {%- else -%}

@@ -34,7 +34,9 @@
     rule, scope, night (and whether provisional), observed value against limit, reason, action, and
     the owner role to notify (issue 11: the playbook's owners). Arguments are SQL expressions.
 -#}
-{% macro firing_message(rule, scope, night, is_provisional, observed_value, comparison, limit_value, reason, action, owner_role) %}
+{% macro firing_message(
+    rule, scope, night, is_provisional, observed_value, comparison, limit_value, reason, action, owner_role
+) %}
     {%- set as_text = dbt.type_string() -%}
     {{ dbt.concat([
         rule, "' fired for '", scope,
@@ -68,9 +70,12 @@
         {%- elif node.resource_type == 'test' and result.status in ['fail', 'warn']
             and 'retro_governance' in node.tags and node.relation_name -%}
             {#- the retro playbook's rules (tests/retro/): rule, subject, what is wrong -#}
-            {%- set rows = run_query('select check_name, subject, detail from ' ~ node.relation_name ~ ' order by subject') -%}
+            {%- set rows = run_query(
+                'select check_name, subject, detail from ' ~ node.relation_name ~ ' order by subject'
+            ) -%}
+            {%- set level = 'ERROR' if result.status == 'fail' else 'WARN' -%}
             {%- for row in rows -%}
-                {%- do lines.append(('ERROR' if result.status == 'fail' else 'WARN') ~ ' retro ' ~ row[0] ~ ' for ' ~ row[1] ~ ': ' ~ row[2]) -%}
+                {%- do lines.append(level ~ ' retro ' ~ row[0] ~ ' for ' ~ row[1] ~ ': ' ~ row[2]) -%}
             {%- endfor -%}
         {%- endif -%}
     {%- endfor -%}

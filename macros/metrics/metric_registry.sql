@@ -139,14 +139,18 @@
     {%- elif denominator.aggregation == 'count' -%}
         {%- set population = denominator.column ~ ' is not null' -%}
     {%- else -%}
-        {{ exceptions.raise_compiler_error("metric_ticket_terms: the denominator of " ~ metric ~ " is not a count of tickets.") }}
+        {{ exceptions.raise_compiler_error(
+            "metric_ticket_terms: the denominator of " ~ metric ~ " is not a count of tickets."
+        ) }}
     {%- endif -%}
     {%- if numerator.aggregation == 'count_true' -%}
         {%- set y = 'case when ' ~ numerator.column ~ ' then ' ~ spec.scale ~ ' else 0 end' -%}
     {%- elif numerator.aggregation == 'sum' -%}
         {%- set y = ((spec.scale ~ ' * ') if spec.scale != 1 else '') ~ numerator.column -%}
     {%- else -%}
-        {{ exceptions.raise_compiler_error("metric_ticket_terms: the numerator of " ~ metric ~ " is not a count or sum.") }}
+        {{ exceptions.raise_compiler_error(
+            "metric_ticket_terms: the numerator of " ~ metric ~ " is not a count or sum."
+        ) }}
     {%- endif -%}
     {{ return({'metric': metric, 'population': population, 'y': y, 'is_lower_better': spec.is_lower_better}) }}
 {% endmacro %}

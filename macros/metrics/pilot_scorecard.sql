@@ -14,7 +14,9 @@
 -#}
 {% macro pilot_scorecard_ctes(grain) %}
 {%- if grain not in ['queue', 'intent'] -%}
-    {{ exceptions.raise_compiler_error("pilot_scorecard_ctes: grain must be 'queue' or 'intent', not " ~ grain) }}
+    {{ exceptions.raise_compiler_error(
+        "pilot_scorecard_ctes: grain must be 'queue' or 'intent', not " ~ grain
+    ) }}
 {%- endif %}
 windows as (
 
@@ -29,7 +31,14 @@ samples as (
 ),
 
 {#- one row per cell with each period's sample side by side (baseline_*, pilot_*, control_*) -#}
-{%- set sample_columns = ['metric_value', 'numerator', 'denominator', 'value_lower', 'value_upper', 'value_stddev'] %}
+{%- set period_columns = [] %}
+{%- for period in ['baseline', 'pilot', 'control'] %}
+    {%- for column in ['metric_value', 'numerator', 'denominator', 'value_lower', 'value_upper', 'value_stddev'] %}
+        {%- do period_columns.append(
+            "max(case when period = '" ~ period ~ "' then " ~ column ~ " end) as " ~ period ~ "_" ~ column
+        ) %}
+    {%- endfor %}
+{%- endfor %}
 
 samples_by_period as (
 
@@ -39,13 +48,7 @@ samples_by_period as (
         region,
         intent,
         metric,
-        {%- for period in ['baseline', 'pilot', 'control'] %}
-        {%- set outer_loop = loop %}
-        {%- for column in sample_columns %}
-        max(case when period = '{{ period }}' then {{ column }} end) as {{ period }}_{{ column }}
-        {%- if not (outer_loop.last and loop.last) %},{% endif %}
-        {%- endfor %}
-        {%- endfor %}
+        {{ period_columns | join(',\n        ') }}
     from samples
     group by pilot_id, queue, region, intent, metric
 
@@ -70,27 +73,26 @@ min_samples as (
 ),
 {%- if grain == 'intent' %}
 
-intents as (
+    intents as (
 
-    select * from {{ ref('intents') }}
+        select * from {{ ref('intents') }}
 
-),
+    ),
 {%- endif %}
 
 {%- set metrics = registry_metric_names('on_scorecard') %}
 {%- set mean_metrics = [] %}
-{%- for metric in metrics if registry_metric(metric).interval == 'mean' %}
-{%- do mean_metrics.append(metric) %}
+{%- set metric_selects = [] %}
+{%- for metric in metrics %}
+    {%- do metric_selects.append("select '" ~ metric ~ "' as metric") %}
+    {%- if registry_metric(metric).interval == 'mean' %}
+        {%- do mean_metrics.append(metric) %}
+    {%- endif %}
 {%- endfor %}
 
 metric_list as (
 
-    {% for metric in metrics %}
-    select '{{ metric }}' as metric
-    {% if not loop.last %}
-    union all
-    {% endif %}
-    {% endfor %}
+    {{ metric_selects | join('\n    union all\n    ') }}
 
 ),
 
@@ -98,17 +100,13 @@ grid as (
 
     select
         windows.*,
-        {%- if grain == 'intent' %}
-        intents.intent,
-        {%- else %}
-        '*' as intent,
-        {%- endif %}
+        {{ 'intents.intent' if grain == 'intent' else "'*' as intent" }},
         metric_list.metric
     from windows
-    {%- if grain == 'intent' %}
-    inner join intents
-        on windows.queue = intents.queue
-    {%- endif %}
+    {% if grain == 'intent' -%}
+        inner join intents
+            on windows.queue = intents.queue
+    {% endif -%}
     cross join metric_list
 
 ),

@@ -31,10 +31,10 @@
     case
         when coalesce({{ trials }}, 0) = 0 then null
         {% if sign > 0 -%}
-        when {{ successes }} >= {{ trials }} then cast({{ scale }} as {{ type_double() }})
-        {%- else -%}
-        when {{ successes }} <= 0 then cast(0 as {{ type_double() }})
-        {%- endif %}
+            when {{ successes }} >= {{ trials }} then cast({{ scale }} as {{ type_double() }})
+        {% else -%}
+            when {{ successes }} <= 0 then cast(0 as {{ type_double() }})
+        {% endif -%}
         when {{ bound }} < 0 then cast(0 as {{ type_double() }})
         when {{ bound }} > 1 then cast({{ scale }} as {{ type_double() }})
         else {{ scale }} * {{ bound }}
@@ -70,7 +70,9 @@
     {%- set z = project_var('wilson_z') -%}
     case
         when coalesce({{ n }}, 0) < 2 then null
-        else ({{ mean }}) {{ '+' if sign > 0 else '-' }} {{ z }} * ({{ stddev }}) / sqrt(cast({{ n }} as {{ type_double() }}))
+        else
+            ({{ mean }}) {{ '+' if sign > 0 else '-' }} {{ z }} * ({{ stddev }})
+            / sqrt(cast({{ n }} as {{ type_double() }}))
     end
 {%- endmacro %}
 

@@ -6,16 +6,23 @@
     that applies.
 -#}
 {% macro join_threshold_in_force(thresholds, intent, at) -%}
-    {%- for alias, intent_match in [('own_threshold', intent), ('default_threshold', "'*'")] %}
-    left join {{ thresholds }} as {{ alias }}
-        on
-            {{ alias }}.intent = {{ intent_match }}
-            and {{ at }} >= cast({{ alias }}.valid_from as {{ dbt.type_timestamp() }})
-            and (
-                {{ alias }}.valid_to is null
-                or {{ at }} < cast({{ alias }}.valid_to as {{ dbt.type_timestamp() }})
-            )
-    {%- endfor %}
+    {{ threshold_row_join(thresholds, 'own_threshold', intent, at) }}
+    {{ threshold_row_join(thresholds, 'default_threshold', "'*'", at) }}
+{%- endmacro %}
+
+{#- One of those joins: the row of thresholds, as alias, of intent_match valid at at. -#}
+{% macro threshold_row_join(thresholds, alias, intent_match, at) -%}
+    left join {{ thresholds }} as {{ alias }} on {{ threshold_row_valid(alias, intent_match, at) }}
+{%- endmacro %}
+
+{#- The join condition: the row of alias is intent_match's and valid at at (valid_to null = open). -#}
+{% macro threshold_row_valid(alias, intent_match, at) -%}
+    {{ alias }}.intent = {{ intent_match }}
+    and {{ at }} >= cast({{ alias }}.valid_from as {{ dbt.type_timestamp() }})
+    and (
+        {{ alias }}.valid_to is null
+        or {{ at }} < cast({{ alias }}.valid_to as {{ dbt.type_timestamp() }})
+    )
 {%- endmacro %}
 
 {% macro threshold_in_force(column) -%}
