@@ -13,6 +13,8 @@ with
     select
         '{{ table.source_table }}' as source_table,
         cast({{ contract.key }} as {{ dbt.type_string() }}) as record_key,
+        row_key,
+        copy_number,
         cast(ticket_id as {{ dbt.type_string() }}) as ticket_id,
         failed_rules,
         failed_rule_count,
@@ -39,6 +41,8 @@ final as (
     select
         source_table,
         record_key,
+        row_key,
+        copy_number,
         ticket_id,
         failed_rules,
         failed_rule_count,
