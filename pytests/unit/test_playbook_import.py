@@ -123,7 +123,7 @@ def test_another_playbook_lands_in_the_seeds_exactly(seeds):
     assert {r["role"]: r["owner"] for r in rows(seeds / "playbook/owners.csv")}["qa_lead"] == "Quality Lead - APAC"
     (book,) = rows(seeds / "playbook/playbook.csv")
     assert book["playbook_version"] == "2.0"
-    assert "version 2.0 (seed `playbook`)" in (seeds.parent / "models/docs/playbook.md").read_text()
+    assert "version 2.0 (seed playbook)" in (seeds.parent / "models/docs/playbook.md").read_text()
     # a second import of the same playbook changes nothing
     assert plan_import(validate_playbook(other), seeds, date(2026, 12, 5)).changed() == []
 

@@ -326,7 +326,7 @@ def playbook_docs(book: Playbook) -> str:
     return (
         "{#- Rendered from seeds/playbook/playbook.csv by copilot-governance playbook import. -#}\n"
         "{% docs playbook %}\n"
-        f'Configured by the retro playbook "{book.playbook}", version {book.version} (seed `playbook`).\n'
+        f'Configured by the retro playbook "{book.playbook}", version {book.version} (seed playbook).\n'
         "{% enddocs %}\n"
     )
 
