@@ -2,16 +2,16 @@
     Draft latency p95 per eval day (advisory): the exact continuous 95th percentile of latency_ms
     over calls with status ok logged in the current window (1 day by default, never averaged
     across days), against the SLO in kpi_targets (draft_latency_p95_ms), for every day with calls.
-    One row per eval_date x scope from int_governance__signal_evaluations (signal draft_latency_p95), the one
-    place its window, sample guard, completeness and status are computed: status breach | ok |
-    insufficient_data | incomplete_data (the current window is not loaded), is_provisional (loaded,
-    not yet settled).
+    One row per eval_date x scope from int_governance__advisory_evaluations (signal
+    draft_latency_p95), computed in int_governance__signal_evaluations, the one place of its window,
+    sample guard, completeness and status: breach | ok | insufficient_data | incomplete_data (the
+    current window is not loaded), is_provisional (loaded, not yet settled).
 -#}
 with
 
 evaluations as (
 
-    select * from {{ ref('int_governance__signal_evaluations') }}
+    select * from {{ ref('int_governance__advisory_evaluations') }}
     where signal = 'draft_latency_p95'
 
 ),

@@ -1,16 +1,16 @@
 {#-
     Error rate per eval day (advisory): calls with status error or timeout over all calls logged
     in the current window (1 day by default), against the limit in advisory_signals (error_rate).
-    One row per eval_date x scope from int_governance__signal_evaluations (signal error_rate), the one
-    place its window, sample guard, completeness and status are computed: status breach | ok |
-    insufficient_data | incomplete_data (the current window is not loaded), is_provisional (loaded,
-    not yet settled).
+    One row per eval_date x scope from int_governance__advisory_evaluations (signal error_rate),
+    computed in int_governance__signal_evaluations, the one place of its window, sample guard,
+    completeness and status: breach | ok | insufficient_data | incomplete_data (the current window
+    is not loaded), is_provisional (loaded, not yet settled).
 -#}
 with
 
 evaluations as (
 
-    select * from {{ ref('int_governance__signal_evaluations') }}
+    select * from {{ ref('int_governance__advisory_evaluations') }}
     where signal = 'error_rate'
 
 ),
