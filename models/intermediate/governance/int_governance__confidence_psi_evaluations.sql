@@ -22,7 +22,18 @@ signal_config as (
 final as (
 
     select
-        evaluations.*,
+        evaluations.eval_date,
+        evaluations.intent,
+        evaluations.observed_value,
+        evaluations.current_sample,
+        evaluations.reference_sample,
+        evaluations.current_mean,
+        evaluations.reference_mean,
+        evaluations.limit_value,
+        evaluations.min_sample,
+        evaluations.status,
+        evaluations.is_provisional,
+        evaluations.reason,
         signal_config.bins,
         abs(evaluations.current_mean - evaluations.reference_mean) as mean_drift
     from evaluations
