@@ -172,6 +172,14 @@ residency_checked as (
 
 ),
 
+checked as (
+
+    select * from measured_checked
+    union all
+    select * from residency_checked
+
+),
+
 final as (
 
     select
@@ -185,20 +193,7 @@ final as (
         sample_size,
         cast(min_sample as {{ dbt.type_int() }}) as min_sample,
         verdict
-    from measured_checked
-    union all
-    select
-        pilot_id,
-        criterion,
-        scope,
-        metric,
-        criterion_value,
-        comparison,
-        limit_value,
-        sample_size,
-        cast(min_sample as {{ dbt.type_int() }}) as min_sample,
-        verdict
-    from residency_checked
+    from checked
 
 )
 
