@@ -1,10 +1,15 @@
 {#-
-    The PII exception queue: one row per prompt call x exception, over every call in the data.
-    Exceptions: pii_not_redacted (the redactor found PII and did not remove it), a pattern of
-    seed pii_patterns found in the (redacted) prompt_text (email_in_prompt, phone_in_prompt,
-    payment_card_in_prompt), jailbreak_flagged (the guardrail flagged the call). The prompt text
-    itself is not copied here: the queue points at the call, the text stays under its retention.
+    The PII exception queue: one row per prompt call x exception. Exceptions: pii_not_redacted
+    (the redactor found PII and did not remove it) and jailbreak_flagged (the guardrail flagged the
+    call), over every call; a pattern of seed pii_patterns found in the (redacted) prompt_text
+    (email_in_prompt, phone_in_prompt, payment_card_in_prompt), over the calls whose text is still
+    within its retention on the as-of day (logged on or after as_of_date - the playbook's
+    retention_days; older text should be gone, and retro_governance_checks flags any that is not).
+    Each pattern is a constant of the scan (macro pii_pattern_rows), one scan per pattern. The
+    prompt text itself is not copied here: the queue points at the call.
 -#}
+-- depends_on: {{ ref('pii_patterns') }}
+{%- set patterns = pii_pattern_rows() %}
 with
 
 calls as (
@@ -13,9 +18,22 @@ calls as (
 
 ),
 
-patterns as (
+playbook as (
 
-    select * from {{ ref('pii_patterns') }}
+    select * from {{ ref('playbook') }}
+
+),
+
+calls_in_retention as (
+
+    select
+        calls.prompt_id,
+        calls.prompt_text
+    from calls
+    cross join playbook
+    where
+        calls.prompt_text is not null
+        and calls.logged_at >= {{ dbt.dateadd('day', '-playbook.retention_days', as_of_date_literal()) }}
 
 ),
 
@@ -31,14 +49,19 @@ not_redacted as (
 
 pattern_matches as (
 
+    {% for pattern in patterns -%}
     select
-        calls.prompt_id,
-        patterns.exception_type
-    from calls
-    cross join patterns
-    where
-        calls.prompt_text is not null
-        and {{ regex_matches('calls.prompt_text', 'patterns.pattern') }}
+        prompt_id,
+        {{ sql_string_literal(pattern.exception_type) }} as exception_type
+    from calls_in_retention
+    where {{ regex_matches('prompt_text', sql_string_literal(pattern.pattern)) }}
+    union all
+    {% endfor -%}
+    select
+        prompt_id,
+        cast(null as {{ dbt.type_string() }}) as exception_type
+    from calls_in_retention
+    where false
 
 ),
 
