@@ -262,6 +262,7 @@
     {%- set text_columns = raw_columns_read_as_text(source_relation, table_name) -%}
     {%- set rules = raw_contract_rules(table_name, text_columns) -%}
     {%- set key = contract.key -%}
+    {%- set lookback_hours = project_var('incremental_lookback_hours') -%}
     {%- set order_by = ['_loaded_at desc'] -%}
     {%- for column in contract.tie_breakers -%}
         {%- do order_by.append(column ~ ' desc nulls last') -%}
@@ -328,6 +329,41 @@
 
     ),
 
+    {% if is_incremental() -%}
+        watermark as (
+
+            select max(_loaded_at) as last_loaded_at
+            from {{ this }}
+            where not is_quarantined_on_its_own
+
+        ),
+
+        keys_in_scope as (
+
+            select distinct flagged.{{ key }}
+            from flagged
+            cross join watermark
+            where
+                flagged.is_quarantined_on_its_own
+                or watermark.last_loaded_at is null
+                or flagged._loaded_at > {{ dbt.dateadd('hour', -lookback_hours, 'watermark.last_loaded_at') }}
+
+        ),
+
+        in_scope as (
+
+            select * from flagged
+            where is_quarantined_on_its_own or {{ key }} in (select keys_in_scope.{{ key }} from keys_in_scope)
+
+        ),
+    {%- else -%}
+        in_scope as (
+
+            select * from flagged
+
+        ),
+    {%- endif %}
+
     ranked as (
 
         select
@@ -342,7 +378,7 @@
             min(case when not is_quarantined_on_its_own then _loaded_at end) over (
                 partition by {{ key }}
             ) as first_loaded_at
-        from flagged
+        from in_scope
 
     ),
 
