@@ -19,7 +19,8 @@ from pytests.e2e.governance_scenario import (
     window_days,
 )
 
-pytestmark = pytest.mark.e2e
+# Shares the session fixture of its group: one pytest-xdist worker runs the group.
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("pilot")]
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,8 @@ from pytests.e2e.nightly_command_run import AS_OF, CLI, READ, Night, nightly
 from pytests.scenario import Scenario
 from pytests.webhook import Webhook
 
-pytestmark = pytest.mark.e2e
+# Shares the session fixture of its group: one pytest-xdist worker runs the group.
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("nightly_command")]
 
 
 @pytest.fixture(scope="module")

@@ -14,6 +14,7 @@ import datetime as dt
 from collections import Counter
 
 import duckdb
+import pytest
 
 from pytests.e2e.nightly_replay import (
     EVENT_DAY,
@@ -22,6 +23,9 @@ from pytests.e2e.nightly_replay import (
     Replay,
     morning,
 )
+
+# Shares the session fixture of its group: one pytest-xdist worker runs the group.
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("nightly_replay")]
 
 EVALUATED = [n for n in NIGHTS if n != SKIPPED_NIGHT]
 

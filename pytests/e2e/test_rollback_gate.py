@@ -24,7 +24,8 @@ from pytests.e2e.governance_scenario import (
 )
 from pytests.scenario import build
 
-pytestmark = pytest.mark.e2e
+# Shares the session fixture of its group: one pytest-xdist worker runs the group.
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("pilot")]
 
 ERROR_RULES = {"residency_violation", "confidence_drift", "escalation_breach"}
 
