@@ -53,6 +53,13 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--end-date", type=_date, help="last day, inclusive (default: yesterday UTC)")
     gen.add_argument("--pilot-start-date", type=_date, help="first day of the pilot (default: start date + 28 days)")
     gen.add_argument(
+        "--rollout-date",
+        type=_date,
+        help="org-wide rollout, YYYY-MM-DD within the range: from this day on tickets in every queue and region "
+        "may get the copilot arm (half of them, as in the pilot; the rest are the control arm), with drafts and "
+        "model calls; before it only the pilot's scope (default: no rollout)",
+    )
+    gen.add_argument(
         "--tickets-per-day",
         type=_int,
         default=cfg.DEFAULT_TICKETS_PER_DAY,
@@ -202,41 +209,37 @@ def _generate(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             agent_copilot_effect_sd=args.agent_copilot_effect_sd,
             assignment_bug_share=args.assignment_bug_share,
             unmapped=args.unmapped,
+            rollout_date=args.rollout_date,
         )
     except cfg.ConfigError as exc:
         parser.error(str(exc))  # exits with status 2
 
-    from copilot_governance.generator import (
-        default_manifest_path,
-        generate,
-        write_duckdb,
-        write_manifest,
-        write_parquet,
-    )
+    from copilot_governance.generator import default_manifest_path, write_generated, write_manifest
 
     def say(msg: str) -> None:
         if not args.quiet:
             print(msg, file=sys.stderr, flush=True)
 
     t0 = perf_counter()
-    result = generate(config, progress=say)
-    t1 = perf_counter()
-    db = write_duckdb(result, database_path(args.db))
-    if args.parquet_dir is not None:
-        write_parquet(result, args.parquet_dir)
-    manifest = write_manifest(result, args.manifest or default_manifest_path(db))
-    t2 = perf_counter()
+    db = database_path(args.db)
+    summary = write_generated(config, db, args.parquet_dir, progress=say)
+    manifest = write_manifest(summary, args.manifest or default_manifest_path(db))
     if not args.quiet:
+        rollout = f", org-wide rollout from {config.rollout_date}" if config.rollout_date else ""
         print(
-            f"generated {config.start}..{config.end} (pilot from {config.pilot_start}), "
+            f"generated {config.start}..{config.end} (pilot from {config.pilot_start}{rollout}), "
             f"seed {config.seed}, plants: {', '.join(sorted(config.plants)) or 'none'}"
         )
-        for table, rows in result.row_counts.items():
-            latest = result.manifest["latest_row_counts"][table]
+        for table, rows in summary.row_counts.items():
+            latest = summary.manifest["latest_row_counts"][table]
             print(f"  raw.{table}: {rows:,} rows ({latest:,} latest)")
-        print(f"  bad rows: {len(result.manifest['bad_rows'])}")
+        print(f"  bad rows: {len(summary.manifest['bad_rows'])}")
         print(f"wrote {db} and {manifest}" + (f" and {args.parquet_dir}" if args.parquet_dir else ""))
-        print(f"timing: generate {t1 - t0:.1f}s, write {t2 - t1:.1f}s, total {t2 - t0:.1f}s")
+        t = summary.timings
+        print(
+            f"timing: simulate {t['simulate']:.1f}s, deliver {t['deliver']:.1f}s, write {t['write']:.1f}s, "
+            f"total {perf_counter() - t0:.1f}s"
+        )
     return 0
 
 

@@ -18,6 +18,7 @@ from copilot_governance.contract import CALLS, DRAFTS, KEYS, TICKETS, column_nam
 from . import reference as ref
 from .context import Context
 from .frame import DAY, Frame
+from .store import Rows
 
 ROWS_PER_RULE = 3
 #: Rows breaking two rules at once.
@@ -114,7 +115,7 @@ def _mutations(table: str) -> dict[str, Mutation]:
     return m
 
 
-def _templates(table: str, final: Frame, ticket_ids: np.ndarray) -> np.ndarray:
+def _templates(table: str, final: Rows, ticket_ids: np.ndarray) -> np.ndarray:
     """Rows that are safe to copy: a copy breaks no rule until it is mutated (calls and drafts:
     of a known ticket, processed where the residency policy allows)."""
     if table == TICKETS:
@@ -140,7 +141,7 @@ def _templates(table: str, final: Frame, ticket_ids: np.ndarray) -> np.ndarray:
 
 
 def plant_bad_rows(
-    ctx: Context, rng: np.random.Generator, finals: dict[str, Frame]
+    ctx: Context, rng: np.random.Generator, finals: dict[str, Rows]
 ) -> tuple[dict[str, Frame], list[BadRow]]:
     """Bad rows per table (to append to the raw rows), and what each of them breaks."""
     out: dict[str, Frame] = {}

@@ -95,6 +95,9 @@ class GeneratorConfig:
     agent_arm_share_sd: float = 0.0
     agent_copilot_effect_sd: float = 0.0
     assignment_bug_share: float = 0.0
+    #: An org-wide rollout (issue 10): from this day on, tickets of every queue and region may get the
+    #: copilot arm (half of them, as in the pilot); before it only the pilot's scope does. None: no rollout.
+    rollout_date: date | None = None
 
     def __post_init__(self) -> None:
         end = self.end_date
@@ -111,6 +114,8 @@ class GeneratorConfig:
             pilot = start + timedelta(days=min(DEFAULT_BASELINE_DAYS, n_days // 2))
         if not start <= pilot <= end:
             raise ConfigError(f"pilot start date {pilot} is outside the range {start}..{end}")
+        if self.rollout_date is not None and not start <= self.rollout_date <= end:
+            raise ConfigError(f"rollout date {self.rollout_date} is outside the range {start}..{end}")
         if isinstance(self.tickets_per_day, bool) or not isinstance(self.tickets_per_day, int):
             raise ConfigError("tickets per day must be an integer")
         if self.tickets_per_day <= 0:

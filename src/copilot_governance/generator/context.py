@@ -34,6 +34,8 @@ class Context:
     start_day: int = 0
     end_day: int = 0
     pilot_day: int = 0
+    #: The first day of the org-wide rollout (every queue and region), None without one.
+    rollout_day: int | None = None
     event_day: int = 0
     #: No event happens at or after the cut-off (end date + 1 day, 00:00): the data is a snapshot.
     cutoff: int = 0
@@ -50,6 +52,7 @@ class Context:
         self.start_day = day_number(c.start)
         self.end_day = day_number(c.end)
         self.pilot_day = day_number(c.pilot_start)
+        self.rollout_day = None if c.rollout_date is None else day_number(c.rollout_date)
         self.event_day = day_number(c.event)
         self.cutoff = (self.end_day + 1) * DAY
         self.load_cap = self.cutoff + 6 * HOUR

@@ -27,6 +27,7 @@ from copilot_governance.contract import CALLS, DRAFTS, LATENESS_ALLOWANCE_HOURS,
 from . import reference as ref
 from .context import Context
 from .frame import DAY, HOUR, Frame, lognormal_median
+from .store import Rows
 
 REDELIVERY_RATE = 0.03
 LATE_RATE = 0.02
@@ -52,6 +53,14 @@ class Redeliveries:
 
     rows: dict[str, np.ndarray]
     kinds: dict[str, np.ndarray]  # index into KINDS
+
+
+#: The columns assign_loaded_at reads per table (it runs over every row of a table at once).
+EVENT_COLUMNS: dict[str, tuple[str, ...]] = {
+    TICKETS: ("updated_at",),
+    CALLS: ("logged_at", "latency_ms"),
+    DRAFTS: ("drafted_at", "sent_at"),
+}
 
 
 def event_time(frame: Frame) -> np.ndarray:
@@ -162,7 +171,7 @@ def _earlier_ticket_state(
     return early
 
 
-def _required_ticket_states(t: Frame) -> tuple[np.ndarray, np.ndarray]:
+def _required_ticket_states(t: Rows) -> tuple[np.ndarray, np.ndarray]:
     """The tickets that must be delivered in an earlier state, and which state (kind code).
 
     Tickets whose final delivery comes more than TICKET_ALLOWANCE after their creation are first
@@ -183,7 +192,7 @@ def _required_ticket_states(t: Frame) -> tuple[np.ndarray, np.ndarray]:
     return rows, kind[rows]
 
 
-def _required_ticket_deliveries(rng: np.random.Generator, t: Frame, rows: np.ndarray, kind: np.ndarray) -> Frame:
+def _required_ticket_deliveries(rng: np.random.Generator, t: Rows, rows: np.ndarray, kind: np.ndarray) -> Frame:
     """The earlier deliveries of the tickets at `rows` (kinds from _required_ticket_states).
 
     Each is loaded an ordinary lag after its own update, within TICKET_ALLOWANCE of the ticket's
@@ -200,11 +209,10 @@ def _required_ticket_deliveries(rng: np.random.Generator, t: Frame, rows: np.nda
     return early
 
 
-def redeliver(
-    ctx: Context, rng: np.random.Generator, frames: dict[str, Frame]
-) -> tuple[dict[str, Frame], Redeliveries]:
-    """Add earlier deliveries for ~3% of the keys of each table, and the earlier ticket deliveries
-    the allowances require; returns the raw frames and what was re-delivered."""
+def redeliver(ctx: Context, rng: np.random.Generator, frames: dict[str, Rows]) -> tuple[dict[str, Frame], Redeliveries]:
+    """Earlier deliveries for ~3% of the keys of each table, and the earlier ticket deliveries the
+    allowances require; returns those rows per table (the raw rows are the final rows, then
+    these) and what was re-delivered."""
     out: dict[str, Frame] = {}
     rows: dict[str, np.ndarray] = {}
     kinds: dict[str, np.ndarray] = {}
@@ -231,7 +239,7 @@ def redeliver(
     required = _required_ticket_deliveries(rng, t, req_rows, req_kind)
     loser = Frame.concat([stale.take(kind == K_IDENTICAL), early.take(kind != K_IDENTICAL), required])
     order = np.r_[np.flatnonzero(kind == K_IDENTICAL), np.flatnonzero(kind != K_IDENTICAL)]
-    out[TICKETS] = Frame.concat([t, loser])
+    out[TICKETS] = loser
     rows[TICKETS], kinds[TICKETS] = np.r_[pick[order], req_rows], np.r_[kind[order], req_kind]
 
     # Calls: identical re-sent batches.
@@ -240,7 +248,7 @@ def redeliver(
     stale = c.take(pick)
     ev = event_time(stale)
     stale.data["_loaded_at"] = ev + np.floor(rng.uniform(0.1, 0.9, len(pick)) * (stale["_loaded_at"] - ev))
-    out[CALLS] = Frame.concat([c, stale])
+    out[CALLS] = stale
     rows[CALLS], kinds[CALLS] = pick, np.zeros(len(pick), dtype=np.int64)
 
     # Drafts: decided ones re-sent as the agent acts (first delivery undecided); others identical.
@@ -260,7 +268,7 @@ def redeliver(
     stale.data["_loaded_at"] = base + np.floor(rng.uniform(0.1, 0.9, len(pick)) * (end - base))
     for col in ("agent_action", "edit_distance_ratio", "sent_at"):
         stale.null[col] |= acting
-    out[DRAFTS] = Frame.concat([d, stale])
+    out[DRAFTS] = stale
     rows[DRAFTS], kinds[DRAFTS] = pick, kind
     for f in out.values():
         f.data["_loaded_at"] = f["_loaded_at"].astype(np.int64)

@@ -13,13 +13,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from copilot_governance.contract import CALLS, TICKETS
+from copilot_governance.contract import CALLS, DRAFTS, TABLES, TICKETS
 
 from . import config as cfg
 from . import reference as ref
 from .context import Context, day_date
 from .copilot import simulate_copilot
 from .frame import DAY, Frame
+from .store import Rows, TableStore
 from .tickets import TicketSeeds, forced_seeds, simulate_tickets
 
 MIN_SAMPLE = 60  # planted signal scopes: drafts / responses / tickets per window
@@ -28,19 +29,30 @@ MIN_RESIDENCY_CALLS = 5
 EXTRA_RESIDENCY_TICKETS = 6  # tickets (or unknown tickets) of the other residency events
 
 
-@dataclass
 class Parts:
-    """Generated segments (lists of frames) before they are concatenated."""
+    """The generated segments so far, packed per raw table as they come (a TableStore each), and
+    the sample counts of the planted scopes (summed over the segments)."""
 
-    tickets: list[Frame]
-    calls: list[Frame]
-    drafts: list[Frame]
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.tables: dict[str, TableStore] = {t: TableStore(t) for t in TABLES}
+        self.samples: dict[str, np.ndarray] = {}
+        self.n_tickets = 0
 
     def add(self, t: Frame | None, c: Frame, d: Frame) -> None:
+        for boost in BOOSTS:
+            if self.ctx.planted(boost.plant):
+                counts = np.asarray(boost.count(self.ctx, t, c, d), dtype=np.int64)
+                self.samples[boost.plant] = self.samples.get(boost.plant, 0) + counts
         if t is not None:
-            self.tickets.append(t)
-        self.calls.append(c)
-        self.drafts.append(d)
+            self.tables[TICKETS].append(t)
+            self.n_tickets += len(t)
+        self.tables[CALLS].append(c)
+        self.tables[DRAFTS].append(d)
+
+    def sample(self, plant: str) -> int:
+        """A planted scope's sample so far (the smaller of its counts)."""
+        return int(np.min(self.samples.get(plant, 0)))
 
 
 def run_segment(
@@ -85,28 +97,27 @@ def residency_candidates(ctx: Context, c: Frame) -> np.ndarray:
     return np.flatnonzero((c["x_region"] == ref.R_EU) & (c["logged_at"] // DAY == ctx.event_day))
 
 
+#: A segment's additive sample counts for a planted scope: (tickets or None, calls, drafts) -> counts.
+Counter = Callable[[Context, Frame | None, Frame, Frame], tuple[int, ...]]
+
+
 @dataclass(frozen=True)
 class _Boost:
     plant: str
-    count: Callable[[Context, Parts], int]
+    count: Counter  # the scope's sample is the smallest of the counts summed over the segments
     target: int
     seeds: Callable[[Context, np.random.Generator, int], TicketSeeds]
     per_ticket: float  # a cautious guess of the sample one added ticket yields
 
 
-def _sum(f: Callable[[Context, Frame], int], attr: str) -> Callable[[Context, Parts], int]:
-    return lambda ctx, p: sum(f(ctx, x) for x in getattr(p, attr))
-
-
-def _drift_count(ctx: Context, p: Parts) -> int:
-    pairs = [drift_sample(ctx, d) for d in p.drafts]
-    return min(sum(a for a, _ in pairs), sum(b for _, b in pairs))
+def _tickets(f: Callable[[Context, Frame], int]) -> Counter:
+    return lambda ctx, t, _c, _d: (0 if t is None else f(ctx, t),)
 
 
 BOOSTS = (
     _Boost(
         cfg.ESCALATION_SPIKE,
-        _sum(escalation_sample, "tickets"),
+        _tickets(escalation_sample),
         MIN_SAMPLE + 15,
         lambda ctx, rng, n: forced_seeds(
             rng, n, ctx.event_day - 2, ctx.event_day, ref.Q_BILLING, ref.R_NA, ref.I_BILLING_REFUND, True
@@ -115,7 +126,7 @@ BOOSTS = (
     ),
     _Boost(
         cfg.CSAT_DROP,
-        _sum(csat_sample, "tickets"),
+        _tickets(csat_sample),
         MIN_SAMPLE + 15,
         lambda ctx, rng, n: forced_seeds(
             rng, n, ctx.event_day - 2, ctx.event_day, ref.Q_BILLING, ref.R_NA, ref.I_BILLING_INVOICE, False
@@ -124,7 +135,7 @@ BOOSTS = (
     ),
     _Boost(
         cfg.CONFIDENCE_DRIFT,
-        _drift_count,
+        lambda ctx, _t, _c, d: drift_sample(ctx, d),
         MIN_SAMPLE + 15,
         lambda ctx, rng, n: forced_seeds(
             rng, n, ctx.event_day - 5, ctx.event_day, ref.Q_SHIPPING, ref.R_EU, ref.I_SHIPPING_STATUS, True
@@ -133,7 +144,7 @@ BOOSTS = (
     ),
     _Boost(
         cfg.RESIDENCY_VIOLATION,
-        lambda ctx, p: sum(len(residency_candidates(ctx, c)) for c in p.calls),
+        lambda ctx, _t, c, _d: (len(residency_candidates(ctx, c)),),
         RESIDENCY_CALLS + 2,
         lambda ctx, rng, n: forced_seeds(
             rng, n, ctx.event_day, ctx.event_day, ref.Q_BILLING, ref.R_EU, ref.I_BILLING_INVOICE, True
@@ -150,14 +161,14 @@ def boost_planted_scopes(ctx: Context, parts: Parts) -> dict[str, int]:
     for b_index, boost in enumerate(BOOSTS):
         if not ctx.planted(boost.plant):
             continue
-        have = boost.count(ctx, parts)
+        have = parts.sample(boost.plant)
         for attempt in range(8):
             if have >= boost.target:
                 break
             n = int(np.ceil(1.5 * (boost.target - have) / boost.per_ticket)) + 5
             rng = ctx.rng(SEG_BOOST, b_index, attempt)
             parts.add(*run_segment(ctx, rng, boost.seeds(ctx, rng, n), force_coverage=True))
-            have = boost.count(ctx, parts)
+            have = parts.sample(boost.plant)
         if have < boost.target:
             raise RuntimeError(f"could not reach the sample for plant {boost.plant}")
         samples[boost.plant] = have
@@ -195,6 +206,10 @@ def add_extra_segments(ctx: Context, parts: Parts) -> dict[str, np.ndarray]:
         parts.add(None if plant == cfg.RESIDENCY_UNKNOWN_TICKET else t, c, d)
         keys[plant] = c["prompt_id"]
     return keys
+
+
+#: The call columns the call plants below read or change (their steps run over every call at once).
+CALL_PLANT_COLUMNS = ("x_region", "logged_at", "prompt_id", "processing_region", "model", "prompt_text")
 
 
 def plant_residency_violation(ctx: Context, rng: np.random.Generator, calls: Frame, exclude: np.ndarray) -> np.ndarray:
@@ -265,7 +280,7 @@ def event_records(
     return out
 
 
-def unmapped_records(frames: dict[str, Frame]) -> list[dict[str, str]]:
+def unmapped_records(frames: dict[str, Rows]) -> list[dict[str, str]]:
     """The new (unmapped) values present in the latest rows."""
     t, c = frames[TICKETS], frames[CALLS]
     found: list[dict[str, str]] = []

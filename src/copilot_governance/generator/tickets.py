@@ -61,6 +61,15 @@ def in_pilot_scope(queue: np.ndarray, region: np.ndarray) -> np.ndarray:
     return np.isin(queue, ref.PILOT_QUEUES) & np.isin(region, ref.PILOT_REGIONS)
 
 
+def copilot_eligible(ctx: Context, queue: np.ndarray, region: np.ndarray, ticket_day: np.ndarray) -> np.ndarray:
+    """Tickets that may get the copilot arm: the pilot scope's from the pilot start, and with an
+    org-wide rollout every queue's and region's from the rollout date."""
+    eligible = in_pilot_scope(queue, region) & (ticket_day >= ctx.pilot_day)
+    if ctx.rollout_day is not None:
+        eligible |= ticket_day >= ctx.rollout_day
+    return eligible
+
+
 def sample_seeds(ctx: Context, rng: np.random.Generator, days: np.ndarray) -> TicketSeeds:
     """The organisation's tickets created on the given days (day numbers)."""
     weekday = (days + 3) % 7  # 1970-01-01 was a Thursday; Monday = 0
@@ -73,7 +82,7 @@ def sample_seeds(ctx: Context, rng: np.random.Generator, days: np.ndarray) -> Ti
     region = choice(rng, n, ref.REGION_WEIGHTS)
     intent = choice_given(rng, queue, ref.INTENT_GIVEN_QUEUE)
     intent[rng.random(n) < ref.NULL_INTENT_RATE] = ref.NO_INTENT
-    copilot = in_pilot_scope(queue, region) & (ticket_day >= ctx.pilot_day) & (rng.random(n) < 0.5)
+    copilot = copilot_eligible(ctx, queue, region, ticket_day) & (rng.random(n) < 0.5)
     created = _created_times(rng, ticket_day, region)
     if not ctx.config.has_agent_effects:
         return TicketSeeds(created, queue, region, intent, copilot)
@@ -82,7 +91,7 @@ def sample_seeds(ctx: Context, rng: np.random.Generator, days: np.ndarray) -> Ti
     _, share, _ = agent_effects(ctx)
     agent = region * ref.AGENT_POOL + erng.integers(0, ref.AGENT_POOL, n)
     handle_z = erng.standard_normal(n)
-    eligible = in_pilot_scope(queue, region) & (ticket_day >= ctx.pilot_day)
+    eligible = copilot_eligible(ctx, queue, region, ticket_day)
     copilot = eligible & (erng.random(n) < share[agent])
     bug = ctx.config.assignment_bug_share
     if bug:
@@ -216,32 +225,54 @@ def simulate_tickets(ctx: Context, rng: np.random.Generator, seeds: TicketSeeds)
     return Frame(TICKETS, data, null)
 
 
+#: The ticket columns assign_rated_outcomes reads or changes (it runs over every ticket at once).
+RATED_OUTCOME_COLUMNS = (
+    "queue",
+    "region",
+    "copilot_enabled",
+    "solved_at",
+    "satisfaction_rating",
+    "intent",
+    "resolved_by",
+    "escalated",
+)
+
+
 def assign_rated_outcomes(ctx: Context, rng: np.random.Generator, t: Frame) -> None:
     """Set CSAT answers (good/bad) and the escalation of copilot-enabled agent-solved tickets.
 
     Done once over all final tickets, spread evenly in solve order per signal scope (queue x region
     for CSAT, intent x region for escalation), so that the 3-day windows of a clean scope stay
     within one ticket of their target rates (see allocate_sequential), and planted windows breach.
+    Integer columns may come in any integer type (e.g. packed, see store.py).
     """
-    q, r, cop = t["queue"], t["region"], t["copilot_enabled"]
     solved = t.valid("solved_at")
     solved_at = np.where(solved, t["solved_at"], 0)
-    in_window = solved & ctx.in_window(solved_at // DAY)
+    _rate_csat(ctx, rng, t, solved, solved_at)
+    _rate_escalation(ctx, rng, t, solved, solved_at)
 
+
+def _rate_csat(ctx: Context, rng: np.random.Generator, t: Frame, solved: np.ndarray, solved_at: np.ndarray) -> None:
+    """Good or bad for each answered survey."""
     answered = np.flatnonzero(t.valid("satisfaction_rating") & (t["satisfaction_rating"] != ref.S_OFFERED))
-    good_p = ref.CSAT_GOOD[q] + ref.CSAT_COPILOT_UPLIFT * cop
+    q, r, at = t["queue"][answered], t["region"][answered], solved_at[answered]
+    good_p = ref.CSAT_GOOD[q] + ref.CSAT_COPILOT_UPLIFT * t["copilot_enabled"][answered]
     if ctx.planted(cfg.CSAT_DROP):
-        drop = (q == ref.Q_BILLING) & (r == ref.R_NA) & in_window
+        drop = (q == ref.Q_BILLING) & (r == ref.R_NA) & solved[answered] & ctx.in_window(at // DAY)
         good_p = np.where(drop, CSAT_DROP_GOOD_SHARE, good_p)
-    key = group_key((q[answered], 16), (r[answered], 16))
-    good = allocate_sequential(rng, key, solved_at[answered], good_p[answered])
+    good = allocate_sequential(rng, group_key((q, 16), (r, 16)), at, good_p)
     t.data["satisfaction_rating"][answered] = np.where(good, ref.S_GOOD, ref.S_BAD)
 
-    intent = np.where(t.null["intent"], ref.NO_INTENT, t["intent"]) + 1
-    rows = np.flatnonzero(cop & solved & (t["resolved_by"] == ref.RB_AGENT))
+
+def _rate_escalation(
+    ctx: Context, rng: np.random.Generator, t: Frame, solved: np.ndarray, solved_at: np.ndarray
+) -> None:
+    """Escalated or not for each copilot-enabled agent-solved ticket."""
+    rows = np.flatnonzero(t["copilot_enabled"] & solved & (t["resolved_by"] == ref.RB_AGENT))
+    q, r, at = t["queue"][rows], t["region"][rows], solved_at[rows]
+    intent = np.where(t.null["intent"][rows], ref.NO_INTENT, t["intent"][rows]) + 1
     esc_p = ref.ESCALATION_COPILOT[q]
     if ctx.planted(cfg.ESCALATION_SPIKE):
-        spike = (intent - 1 == ref.I_BILLING_REFUND) & (r == ref.R_NA) & in_window
+        spike = (intent - 1 == ref.I_BILLING_REFUND) & (r == ref.R_NA) & solved[rows] & ctx.in_window(at // DAY)
         esc_p = np.where(spike, ESCALATION_SPIKE_RATE, esc_p)
-    key = group_key((intent[rows], 32), (r[rows], 16))
-    t.data["escalated"][rows] = allocate_sequential(rng, key, solved_at[rows], esc_p[rows])
+    t.data["escalated"][rows] = allocate_sequential(rng, group_key((intent, 32), (r, 16)), at, esc_p)
