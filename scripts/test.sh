@@ -20,6 +20,6 @@ ruff check src pytests scripts
 ruff format --check src pytests scripts
 
 echo "==> pytest (generator unit tests, sqlfluff, dbt build + unit tests, end-to-end tests)"
-# Two workers (pytest-xdist): the end-to-end modules that share a session fixture (the nightly replay,
-# the all-events pilot, the nightly command run) are one group each and run in one worker.
-pytest -n "${PYTEST_WORKERS:-2}" --dist loadgroup "$@"
+# Two workers (pytest-xdist); pytests/conftest.py keeps each module, and the modules sharing a
+# session fixture, in one worker.
+pytest -n "${PYTEST_WORKERS:-2}" "$@"

@@ -19,8 +19,7 @@ from pytests.e2e.governance_scenario import (
     window_days,
 )
 
-# Shares the session fixture of its group: one pytest-xdist worker runs the group.
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("pilot")]
+pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")

@@ -14,8 +14,7 @@ from copilot_governance.publishing.brief import BriefError, collect, render_bloc
 from pytests.contract_oracle import fetch
 from pytests.e2e.governance_scenario import CLEAN_DAY, EVENT_DAY, PLANT_RULE, AllEvents, seed_rows
 
-# Shares the session fixture of its group: one pytest-xdist worker runs the group.
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("pilot")]
+pytestmark = pytest.mark.e2e
 
 
 def marts(path: Path, sql: str) -> list[dict]:

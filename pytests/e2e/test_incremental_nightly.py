@@ -25,8 +25,7 @@ from pytests.e2e.nightly_replay import (
 )
 from pytests.e2e.relation_compare import differences
 
-# Shares the session fixture of its group: one pytest-xdist worker runs the group.
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("nightly_replay")]
+pytestmark = pytest.mark.e2e
 
 
 @pytest.mark.parametrize("night", COMPARED_NIGHTS, ids=lambda night: night.isoformat())

@@ -18,8 +18,7 @@ from pytests.contract_oracle import fetch
 from pytests.dbt_runner import PROJECT_ROOT, ensure_profiles
 from pytests.e2e.nightly_command_run import Night
 
-# Shares the session fixture of its group: one pytest-xdist worker runs the group.
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("nightly_command")]
+pytestmark = pytest.mark.e2e
 
 MF = str(Path(sys.executable).with_name("mf"))
 

@@ -18,8 +18,7 @@ from pytests.e2e.nightly_command_run import AS_OF, CLI, READ, Night, nightly
 from pytests.scenario import Scenario
 from pytests.webhook import Webhook
 
-# Shares the session fixture of its group: one pytest-xdist worker runs the group.
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("nightly_command")]
+pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")

@@ -24,8 +24,7 @@ from pytests.e2e.nightly_replay import (
     morning,
 )
 
-# Shares the session fixture of its group: one pytest-xdist worker runs the group.
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("nightly_replay")]
+pytestmark = pytest.mark.e2e
 
 EVALUATED = [n for n in NIGHTS if n != SKIPPED_NIGHT]
 

@@ -19,8 +19,7 @@ import pytest
 from pytests.contract_oracle import fetch
 from pytests.e2e.nightly_command_run import AS_OF, Night
 
-# Shares the session fixture of its group: one pytest-xdist worker runs the group.
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("nightly_command")]
+pytestmark = pytest.mark.e2e
 
 CLI = str(Path(sys.executable).with_name("copilot-governance"))
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

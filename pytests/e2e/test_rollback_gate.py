@@ -24,8 +24,7 @@ from pytests.e2e.governance_scenario import (
 )
 from pytests.scenario import build
 
-# Shares the session fixture of its group: one pytest-xdist worker runs the group.
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("pilot")]
+pytestmark = pytest.mark.e2e
 
 ERROR_RULES = {"residency_violation", "confidence_drift", "escalation_breach"}
 
