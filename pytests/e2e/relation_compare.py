@@ -19,6 +19,9 @@ import duckdb
 
 #: History by design: what each run was told, so a rebuild cannot reproduce them (marts.md v1.1).
 HISTORY_RELATIONS = frozenset({"rollback_history", "rollback_runs", "rollback_calendar"})
+#: What the latest run of rollback_runs reported: a rebuild is a run of its own, which reports the
+#: night's firings it finds already told otherwise (see the decision log; open point).
+RUN_RELATIONS = frozenset({"rollback_status"})
 #: Columns of the run, not of the data: the invocation id, whether this run is the first to report
 #: an error firing (each firing fails exactly one build: a rebuild finds it already reported) and the
 #: severity this build gives the firing, which follows from it (marts.md v1.1, rollback_status).
@@ -37,7 +40,7 @@ def public_relations(manifest_path: Path) -> list[tuple[str, str]]:
         and node["package_name"] == "copilot_governance"
         and node.get("access") == "public"
         and node["config"].get("enabled", True)
-        and node["alias"] not in HISTORY_RELATIONS
+        and node["alias"] not in HISTORY_RELATIONS | RUN_RELATIONS
     }
     return sorted(relations)
 

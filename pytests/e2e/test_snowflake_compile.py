@@ -222,6 +222,11 @@ def test_tables_are_transient_unless_they_keep_history_and_every_model_is_tagged
             wrong.append(f"{node['name']}: query_tag {config.get('query_tag')!r}")
         if config["materialized"] == "table" and config.get("transient") is False:
             wrong.append(f"{node['name']}: a rebuilt table need not be permanent (transient: false)")
-        if config["materialized"] == "incremental" and config.get("transient") is not False:
+        # history the raw tables cannot rebuild (full_refresh: false) is permanent; an incremental
+        # model --full-refresh rebuilds from raw (the base models) is as transient as a table
+        keeps_history = config["materialized"] == "incremental" and config.get("full_refresh") is False
+        if keeps_history and config.get("transient") is not False:
             wrong.append(f"{node['name']}: incremental history should be permanent (transient: false)")
+        if config["materialized"] == "incremental" and not keeps_history and config.get("transient") is False:
+            wrong.append(f"{node['name']}: an incremental model rebuilt from raw need not be permanent")
     assert wrong == [], "\n".join(wrong)
