@@ -153,10 +153,16 @@ class Replay:
             )
         return Night(night, result, run_rows)
 
-    def compare_with_full_refresh(self, night: dt.date, reference: dt.datetime) -> None:
-        """Rebuild a copy of the warehouse with --full-refresh at the night's vars; record what differs."""
+    def snapshot(self, night: dt.date) -> Path:
+        """A copy of the warehouse as the night's build finds it: the night's raw data, and the
+        relations (rollback_runs' history with them) as the previous build left them."""
         copy = self.work_dir.parent / f"full_refresh_{night.isoformat()}.duckdb"
         shutil.copy(self.warehouse, copy)
+        return copy
+
+    def compare_with_full_refresh(self, night: dt.date, reference: dt.datetime, copy: Path) -> None:
+        """Build the night's snapshot with --full-refresh at the night's vars; record what differs
+        from the incremental build of the same night."""
         result = run_dbt(
             ["run", "--full-refresh"],
             copy,
@@ -203,12 +209,15 @@ def run_replay(work_dir: Path) -> Replay:
         if night == SKIPPED_NIGHT:
             continue
         replay.deliver(morning(night))
-        replay.nights.append(replay.build(night, morning(night)))
-        if night == RERUN_NIGHT:
+        builds = 2 if night == RERUN_NIGHT else 1
+        snapshot = None
+        for build in range(builds):
+            if night in COMPARED_NIGHTS and build == builds - 1:
+                snapshot = replay.snapshot(night)
             replay.nights.append(replay.build(night, morning(night)))
         replay.count_planted(night)
-        if night in COMPARED_NIGHTS:
-            replay.compare_with_full_refresh(night, morning(night))
+        if snapshot is not None:
+            replay.compare_with_full_refresh(night, morning(night), snapshot)
     replay.final_evaluations = replay.query(
         "select * from intermediate.int_governance__signal_evaluations where signal_kind = 'rollback_rule'"
     )

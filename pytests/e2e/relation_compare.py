@@ -4,9 +4,11 @@ that an incremental night equals a full rebuild).
 Exact for integers, text, dates, timestamps and booleans; doubles within a relative 1e-9 (their
 summation order may differ between an incremental and a full build), and within 1e-12 absolute for
 a double that is itself rounding noise around 0 (the difference of two equal means, e.g. the PSI
-view's mean_drift: 1.1e-16 one way, 2.2e-16 the other). The relations compared are the project's
-public models (the manifest's access public), less those that are history by design; in
-rollback_status, the columns that describe the run rather than the data are not compared.
+view's mean_drift: 1.1e-16 one way, 2.2e-16 the other). The relations compared are all the
+project's public models (the manifest's access public). The history relations (rollback_runs and
+what derives from it) are compared too: both warehouses start the night from the same snapshot, so
+the same history before it; only the columns that name the run itself (its invocation id, its start
+time) differ by construction and are not compared.
 """
 
 from __future__ import annotations
@@ -17,21 +19,19 @@ from pathlib import Path
 
 import duckdb
 
-#: History by design: what each run was told, so a rebuild cannot reproduce them (marts.md v1.1).
-HISTORY_RELATIONS = frozenset({"rollback_history", "rollback_runs", "rollback_calendar"})
-#: What the latest run of rollback_runs reported: a rebuild is a run of its own, which reports the
-#: night's firings it finds already told otherwise (see the decision log; open point).
-RUN_RELATIONS = frozenset({"rollback_status"})
-#: Columns of the run, not of the data: the invocation id, whether this run is the first to report
-#: an error firing (each firing fails exactly one build: a rebuild finds it already reported) and the
-#: severity this build gives the firing, which follows from it (marts.md v1.1, rollback_status).
-RUN_COLUMNS = {"rollback_status": ("run_id", "fails_build", "severity")}
+#: Columns that name the run, not the data: dbt's invocation id and the run's start time.
+RUN_COLUMNS = {
+    "rollback_runs": ("run_id", "evaluated_at"),
+    "rollback_history": ("run_id", "evaluated_at"),
+    "rollback_calendar": ("latest_run_id", "latest_evaluated_at"),
+    "rollback_status": ("run_id",),
+}
 RELATIVE_TOLERANCE = 1e-9
 ABSOLUTE_TOLERANCE = 1e-12
 
 
 def public_relations(manifest_path: Path) -> list[tuple[str, str]]:
-    """(schema, relation name) of every public model of the project, history relations excepted."""
+    """(schema, relation name) of every public model of the project."""
     manifest = json.loads(manifest_path.read_text())
     relations = {
         (node["schema"], node["alias"])
@@ -40,7 +40,6 @@ def public_relations(manifest_path: Path) -> list[tuple[str, str]]:
         and node["package_name"] == "copilot_governance"
         and node.get("access") == "public"
         and node["config"].get("enabled", True)
-        and node["alias"] not in HISTORY_RELATIONS | RUN_RELATIONS
     }
     return sorted(relations)
 
