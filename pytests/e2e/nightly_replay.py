@@ -8,9 +8,10 @@ operator might forget it. Built once per test session and shared (the governance
 the incremental tests) through the `nightly_replay` fixture in conftest.py.
 
 Issue 10: the nightly build is incremental. On top of the generator's late rows and re-deliveries,
-the replay plants three changes a loader can make (`plant_changes`): a quarantined ticket
-corrected by a re-delivery, a valid old ticket re-delivered broken (it must leave every mart), an
-old ticket re-delivered with another solved day and CSAT; and it builds one night twice. After the
+the replay plants the changes a loader can make (`plant_changes`): a quarantined ticket corrected
+by a re-delivery, a valid old ticket re-delivered broken (it must leave every mart), an old ticket
+re-delivered with another solved day and CSAT, and a draft and its call re-delivered for that
+ticket (both tickets' families change); and it builds one night twice. After the
 night run twice, a night midway and the last night, a copy of the warehouse is rebuilt with
 --full-refresh at the same vars, and every public relation is compared with the incremental one.
 """
@@ -53,6 +54,10 @@ class PlantedChanges:
     corrected_ticket: str
     broken_ticket: str
     moved_ticket: str
+    #: a draft and a model call of an old ticket, re-delivered for another ticket (moved_ticket)
+    moved_draft: str
+    moved_call: str
+    moved_from_ticket: str
 
 
 def plant_changes(delivery_db: Path) -> PlantedChanges:
@@ -89,7 +94,22 @@ def plant_changes(delivery_db: Path) -> PlantedChanges:
             f"from ({latest}) where ticket_id = ?",
             [evening(MOVED_NIGHT), first_load, moved],
         )
-    return PlantedChanges(corrected, broken, moved)
+        # A draft and its call move from an old ticket to the moved ticket: both families change.
+        draft, call, moved_from = con.execute(
+            "select d.draft_id, d.prompt_id, d.ticket_id from raw.zs_draft_confidence as d "
+            "inner join raw.zs_prompt_logs as p on d.prompt_id = p.prompt_id and d.ticket_id = p.ticket_id "
+            "where d._loaded_at < ? and p._loaded_at < ? and d.ticket_id not in (?, ?, ?) "
+            "order by d.draft_id limit 1",
+            [first_load, first_load, corrected, broken, moved],
+        ).fetchall()[0]
+        for table, key, value in (("zs_draft_confidence", "draft_id", draft), ("zs_prompt_logs", "prompt_id", call)):
+            con.execute(
+                f"insert into raw.{table} by name select * replace (?::varchar as ticket_id, ?::timestamp as "
+                f"_loaded_at) from raw.{table} where {key} = ? and _loaded_at = "
+                f"(select max(_loaded_at) from raw.{table} where {key} = ?)",
+                [moved, evening(MOVED_NIGHT), value, value],
+            )
+    return PlantedChanges(corrected, broken, moved, draft, call, moved_from)
 
 
 def morning(night: dt.date) -> dt.datetime:
@@ -191,6 +211,13 @@ class Replay:
             counts[f"{label}:solved_date"] = str(
                 self.query(f"select max(solved_date) as d from marts.fct_tickets where ticket_id = '{ticket}'")[0]["d"]
             )
+        for label, relation, key, value in (
+            ("moved_draft", "marts.fct_drafts", "draft_id", self.planted.moved_draft),
+            ("moved_call", "marts.fct_model_calls", "prompt_id", self.planted.moved_call),
+        ):
+            counts[f"{label}:ticket_id"] = self.query(
+                f"select max(ticket_id) as t from {relation} where {key} = '{value}'"
+            )[0]["t"]
         self.planted_rows[night] = counts
 
     def query(self, sql: str) -> list[dict]:

@@ -71,6 +71,13 @@ def test_an_old_ticket_redelivered_moves_its_solved_day(nightly_replay: Replay):
     assert len(before) == 1 and len(after) == 1 and before != after
 
 
+def test_a_draft_and_its_call_moved_to_another_ticket_move_on_their_night(nightly_replay: Replay):
+    planted = nightly_replay.planted
+    for night, counts in nightly_replay.planted_rows.items():
+        expected = planted.moved_ticket if night >= MOVED_NIGHT else planted.moved_from_ticket
+        assert (counts["moved_draft:ticket_id"], counts["moved_call:ticket_id"]) == (expected, expected), night
+
+
 def _warehouse(path, rows: list[tuple], fails_build: bool = True) -> None:
     with duckdb.connect(str(path)) as con:
         con.execute("create schema marts")

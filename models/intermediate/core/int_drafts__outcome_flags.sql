@@ -1,7 +1,10 @@
+{{ ticket_family_model() }}
 {#-
     One row per valid draft with the flags every copilot metric is counted from, and the
     region, queue and arm of its ticket (null when the ticket is unknown to the warehouse).
     Accepted = accepted as-is, or edited with edit_distance_ratio <= var minor_edit_max.
+    Incremental by ticket family (macro ticket_families_in_scope): a run recomputes the drafts of
+    the families delivered since its latest loaded_at (the draft's), a moved draft's old family too.
 -#}
 {%- set minor_edit_max = project_var('minor_edit_max') -%}
 
@@ -10,6 +13,7 @@ with
 drafts as (
 
     select * from {{ ref('stg_copilot__draft_confidence') }}
+    where {{ ticket_family_in_scope() }}
 
 ),
 
@@ -21,6 +25,7 @@ tickets as (
         region,
         is_copilot_enabled
     from {{ ref('stg_copilot__ticket_outcomes') }}
+    where {{ ticket_family_in_scope() }}
 
 ),
 
@@ -37,6 +42,7 @@ flagged as (
         drafts.agent_action,
         drafts.edit_distance_ratio,
         drafts.sent_at,
+        drafts.loaded_at,
         tickets.queue as ticket_queue,
         tickets.region as ticket_region,
         tickets.is_copilot_enabled as is_ticket_copilot_enabled,

@@ -1,15 +1,19 @@
+{{ ticket_family_model() }}
 {#-
     One row per valid model call with its ticket's queue, region, arm and solved day, its status
     flags, and its
     cost: input_tokens x input price + output_tokens x output price (USD per 1M tokens) of the
     model's price in force on the call's UTC day (seed model_prices). A call whose model has no
     price in force that day has a null cost and is_priced = false: it is counted, never priced at 0.
+    Incremental by ticket family (macro ticket_families_in_scope): a run recomputes the calls of
+    the families delivered since its latest loaded_at (the call's); a price change needs --full-refresh.
 -#}
 with
 
 calls as (
 
     select * from {{ ref('stg_copilot__prompt_logs') }}
+    where {{ ticket_family_in_scope() }}
 
 ),
 
@@ -22,6 +26,7 @@ tickets as (
         is_copilot_enabled,
         solved_date
     from {{ ref('int_tickets__outcome_flags') }}
+    where {{ ticket_family_in_scope() }}
 
 ),
 
@@ -48,6 +53,7 @@ calls_with_tickets as (
         calls.is_pii_detected,
         calls.is_pii_redacted,
         calls.is_jailbreak_flagged,
+        calls.loaded_at,
         tickets.queue as ticket_queue,
         tickets.region as ticket_region,
         tickets.is_copilot_enabled as is_ticket_copilot_enabled,
@@ -110,7 +116,8 @@ final as (
         input_usd_per_1m_tokens,
         output_usd_per_1m_tokens,
         is_priced,
-        cost_usd
+        cost_usd,
+        loaded_at
     from priced
 
 )

@@ -1,20 +1,24 @@
+{{ ticket_family_model() }}
 {#-
     One row per valid ticket: its outcome flags (int_tickets__outcome_flags), its drafts counted
     by funnel step (int_drafts__outcome_flags) and its coverage. A copilot-enabled agent-solved
     ticket is coverage-eligible, and covered when at least one draft was written for it; coverage
-    is null (not applicable) for every other ticket.
+    is null (not applicable) for every other ticket. Incremental by ticket family (macro
+    ticket_families_in_scope).
 -#}
 with
 
 tickets as (
 
     select * from {{ ref('int_tickets__outcome_flags') }}
+    where {{ ticket_family_in_scope() }}
 
 ),
 
 drafts as (
 
     select * from {{ ref('int_drafts__outcome_flags') }}
+    where {{ ticket_family_in_scope() }}
 
 ),
 
@@ -49,6 +53,7 @@ final as (
         tickets.agent_replies,
         tickets.reopens,
         tickets.satisfaction_rating,
+        tickets.loaded_at,
         tickets.is_solved,
         tickets.is_agent_solved,
         tickets.is_deflected,

@@ -1,13 +1,17 @@
+{{ ticket_family_model() }}
 {#-
     One row per valid ticket with the flags every ticket metric is counted from
     (shared/contract/metrics.md). A flag is null where it does not apply: an unsolved ticket has
     no outcome, a ticket no agent solved has no FCR, escalation or reopen outcome.
+    Incremental by ticket family (macro ticket_families_in_scope): a run recomputes the tickets
+    delivered since its latest loaded_at, and deletes those whose latest delivery became invalid.
 -#}
 with
 
 tickets as (
 
     select * from {{ ref('stg_copilot__ticket_outcomes') }}
+    where {{ ticket_family_in_scope() }}
 
 ),
 
@@ -28,6 +32,7 @@ flagged as (
         agent_replies,
         reopens,
         satisfaction_rating,
+        loaded_at,
         cast(solved_at as date) as solved_date,
         solved_at is not null as is_solved,
         case when solved_at is not null then resolved_by = 'agent' end as is_agent_solved,

@@ -1,3 +1,4 @@
+{{ ticket_family_model() }}
 {#-
     One row per valid draft with the threshold in force when it was written and its funnel stage.
     Threshold: the seed intent_thresholds row of the draft's intent in force at drafted_at
@@ -5,12 +6,16 @@
     Funnel stage (one per draft): suppressed -> shown_undecided -> decided, as accepted_as_is,
     accepted_minor_edit (edited within var minor_edit_max), edited_not_accepted or rejected.
     Confidence band: see macro confidence_band_index (0.05 wide, exact at the edges).
+    Incremental by ticket family (macro ticket_families_in_scope): a run recomputes the drafts of
+    the families delivered since its latest loaded_at (the draft's); a threshold change in the seed
+    needs --full-refresh.
 -#}
 with
 
 drafts as (
 
     select * from {{ ref('int_drafts__outcome_flags') }}
+    where {{ ticket_family_in_scope() }}
 
 ),
 
@@ -20,6 +25,7 @@ tickets as (
         ticket_id,
         solved_date
     from {{ ref('int_tickets__outcome_flags') }}
+    where {{ ticket_family_in_scope() }}
 
 ),
 
@@ -94,7 +100,8 @@ final as (
             when is_accepted then 'accepted_minor_edit'
             when agent_action = 'edited' then 'edited_not_accepted'
             else 'rejected'
-        end as funnel_stage
+        end as funnel_stage,
+        loaded_at
     from staged
 
 )

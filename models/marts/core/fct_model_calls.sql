@@ -1,7 +1,9 @@
+{{ config(materialized='view') }}
 {#-
     One row per valid model call with its ticket's queue, region, arm and solved day, and its cost
     (int_model_calls__priced: the price in force on the call's day; null and is_priced = false
-    without one). The prompt text is not carried here (sensitive, 30-day retention).
+    without one). The prompt text is not carried here (sensitive, 30-day retention). A view: the
+    calls are priced, incrementally, in int_model_calls__priced.
 -#}
 with
 

@@ -1,18 +1,23 @@
+{{ ticket_family_model() }}
 {#-
     One row per valid ticket with its outcome flags, its drafts counted by funnel step and its
     coverage (int_tickets__drafts_joined), and its model calls with their cost (fct_model_calls).
+    Incremental by ticket family (macro ticket_families_in_scope): a run recomputes the tickets
+    whose ticket, drafts or calls were delivered since its latest loaded_at (the ticket's).
 -#}
 with
 
 tickets as (
 
     select * from {{ ref('int_tickets__drafts_joined') }}
+    where {{ ticket_family_in_scope() }}
 
 ),
 
 calls as (
 
     select * from {{ ref('fct_model_calls') }}
+    where {{ ticket_family_in_scope() }}
 
 ),
 
@@ -77,7 +82,8 @@ final as (
         is_covered,
         model_calls,
         unpriced_model_calls,
-        model_cost_usd
+        model_cost_usd,
+        loaded_at
     from joined
 
 )
